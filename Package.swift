@@ -118,12 +118,14 @@ let package = Package(
         ),
 
         // MARK: Tests
+        .target(name: "FerryTestSupport", path: "Tests/FerryTestSupport", swiftSettings: swiftSettings),
+        .testTarget(name: "FerryTests", dependencies: ["FerryTestSupport", "Postgres"], swiftSettings: swiftSettings),
         .testTarget(name: "ExecutorsTests", dependencies: ["Executors"], swiftSettings: swiftSettings),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres"], swiftSettings: swiftSettings),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka"], swiftSettings: swiftSettings),
         .testTarget(name: "FreeTDSTests", dependencies: ["FreeTDS"], swiftSettings: swiftSettings),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"], swiftSettings: swiftSettings),
-        .testTarget(name: "EventLogTests", dependencies: ["EventLog", "Kafka"], swiftSettings: swiftSettings),
+        .testTarget(name: "EventLogTests", dependencies: ["EventLog", "Kafka", "FerryTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "FerryCoreTests", dependencies: ["FerryCore"], swiftSettings: swiftSettings),
     ]
 )

@@ -1,4 +1,5 @@
 import EventLog
+import FerryTestSupport
 import Foundation
 import Testing
 

@@ -1,15 +1,15 @@
-import Foundation
+public import Foundation
 import Synchronization
 
 /// A `ferry` process started by a test, whose standard output is collected line by line.
-final class ChildProcess: Sendable {
+public final class ChildProcess: Sendable {
     private let process: Process
     private let lines = Mutex<[String]>([])
     private let errorOutput = Mutex<Data>(Data())
     private let finished = Mutex(false)
 
     /// The `ferry` executable built next to the test bundle (or `FERRY_BINARY`).
-    static var ferryExecutable: URL {
+    public static var ferryExecutable: URL {
         if let override = ProcessInfo.processInfo.environment["FERRY_BINARY"] {
             return URL(fileURLWithPath: override)
         }
@@ -18,7 +18,7 @@ final class ChildProcess: Sendable {
     }
 
     /// Starts `ferry` with `arguments`.
-    init(ferry arguments: [String]) throws {
+    public init(ferry arguments: [String]) throws {
         process = Process()
         process.executableURL = Self.ferryExecutable
         process.arguments = arguments
@@ -50,13 +50,13 @@ final class ChildProcess: Sendable {
     }
 
     /// The complete lines printed so far.
-    var output: [String] { lines.withLock { $0 } }
+    public var output: [String] { lines.withLock { $0 } }
 
     /// What the process wrote to standard error (complete once it has exited).
-    var standardError: String { errorOutput.withLock { String(decoding: $0, as: UTF8.self) } }
+    public var standardError: String { errorOutput.withLock { String(decoding: $0, as: UTF8.self) } }
 
     /// Waits until at least `count` lines were printed, or the process ended, or the time ran out.
-    func waitForLines(_ count: Int, timeout: Duration = .seconds(60)) async throws {
+    public func waitForLines(_ count: Int, timeout: Duration = .seconds(60)) async throws {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: timeout)
         while output.count < count, clock.now < deadline, !finished.withLock({ $0 }) {
@@ -64,14 +64,19 @@ final class ChildProcess: Sendable {
         }
     }
 
+    /// Sends SIGINT, as Ctrl-C would.
+    public func interrupt() {
+        Foundation.kill(process.processIdentifier, SIGINT)
+    }
+
     /// Kills the process with SIGKILL: no handler, no flush, no clean-up.
-    func kill() {
+    public func kill() {
         Foundation.kill(process.processIdentifier, SIGKILL)
     }
 
     /// Waits for the process to exit and for its output to be read; returns its exit status.
     @discardableResult
-    func waitForExit(timeout: Duration = .seconds(120)) async throws -> Int32 {
+    public func waitForExit(timeout: Duration = .seconds(120)) async throws -> Int32 {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: timeout)
         while process.isRunning || !finished.withLock({ $0 }) {
@@ -85,7 +90,9 @@ final class ChildProcess: Sendable {
     }
 }
 
-struct ChildProcessError: Error, CustomStringConvertible {
-    var message: String
-    var description: String { message }
+/// A child process misbehaved (it did not exit in time).
+public struct ChildProcessError: Error, CustomStringConvertible {
+    /// What happened.
+    public var message: String
+    public var description: String { message }
 }
