@@ -11,7 +11,7 @@ extension PostgresConnection {
     ///   server rolled back on COMMIT because a statement in the transaction had failed.
     public func withTransaction<Value: Sendable>(
         isolation: PostgresIsolationLevel? = nil,
-        _ body: (isolated PostgresConnection) async throws -> Value
+        _ body: @Sendable (isolated PostgresConnection) async throws -> Value
     ) async throws -> Value {
         guard transactionStatus == .idle else {
             throw PostgresError(

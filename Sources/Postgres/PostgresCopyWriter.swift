@@ -45,8 +45,7 @@ public struct PostgresCopyWriter: ~Copyable {
         case .text(let text):
             appendEscaped(text)
         case .bytes(let bytes):
-            // bytea's hex input `\x…`; its backslash must itself be escaped in COPY text.
-            buffer.append(UInt8(ascii: "\\"))
+            // bytea's hex input `\x…`, whose backslash COPY text needs escaped (`\\x…`).
             appendEscaped(PostgresByteaText.hexEncoded(bytes))
         default:
             // Numbers and booleans contain nothing that needs escaping.
