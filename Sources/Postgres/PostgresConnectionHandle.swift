@@ -24,10 +24,11 @@ final class PostgresConnectionHandle {
         try body(pointer)
     }
 
-    /// The libpq error message of the connection, trimmed.
+    /// The libpq error message of the connection, on one line.
     var errorMessage: String {
         guard let message = PQerrorMessage(pointer) else { return "unknown libpq error" }
-        return String(cString: message).trimmingNewlines()
+        let text = String(cString: message).singleLine()
+        return text.isEmpty ? "unknown libpq error" : text
     }
 
     var isBad: Bool { PQstatus(pointer) == CONNECTION_BAD }
@@ -76,6 +77,15 @@ final class NoticeSink {
 }
 
 extension String {
+    /// The lines of a multi-line libpq message joined with spaces, for one-line errors and logs.
+    func singleLine() -> String {
+        split(whereSeparator: \.isNewline)
+            .map { $0.trimmingPrefix(while: \.isWhitespace) }
+            .filter { !$0.isEmpty }
+            .joined(separator: " ")
+            .trimmingNewlines()
+    }
+
     func trimmingNewlines() -> String {
         var text = Substring(self)
         while let last = text.last, last == "\n" || last == "\r" || last == " " {

@@ -75,6 +75,9 @@ struct ConnectionTests {
         #expect(error?.message.contains("127.0.0.1") == true)
         #expect(error?.message.contains("port 1") == true)
         #expect(error?.message.contains("ferry") == true)
+        #expect(error?.message.contains("Connection refused") == true)
+        #expect(error?.message.contains("\n") == false)
+        #expect(error?.context?.contains("127.0.0.1") == true)
     }
 
     @Test(
@@ -132,6 +135,22 @@ struct ConnectionTests {
         for connection in connections {
             await connection.close()
         }
+    }
+
+    @Test("tasks sharing one connection are serialised by the actor")
+    func sharedConnection() async throws {
+        let connection = try await TestDatabase.connect()
+        let values = try await withThrowingTaskGroup(of: Int64.self) { group in
+            for value in 0..<50 {
+                group.addTask {
+                    try await connection.query("SELECT $1::int8 + 1 AS next", [.int64(Int64(value))])[0]
+                        .decode(Int64.self, column: "next")
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(values.sorted() == Array(1...50))
+        await connection.close()
     }
 
     @Test("a terminated backend is reported as a retriable lost connection")

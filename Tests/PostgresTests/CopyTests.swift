@@ -39,6 +39,8 @@ struct CopyTests {
                     ])
                 }
                 #expect(writer.rowsWritten == Self.rowCount)
+                // Data went out in chunks while rows were still being written.
+                #expect(writer.bytesSent > 1_000_000)
             }
             #expect(loaded == Self.rowCount)
 
