@@ -41,12 +41,6 @@ struct EncodedParameters {
         }
     }
 
-    /// The number of parameters.
-    var count: Int { offsets.count }
-
-    /// Whether parameter `index` is sent in binary (bytes).
-    func isBinary(_ index: Int) -> Bool { formats[index] == PostgresFormat.binary.rawValue }
-
     /// Calls `body` with libpq's parameter arrays; the pointers are valid only during the call.
     func withPointers<T>(
         _ body: (

@@ -39,7 +39,7 @@ extension PostgresConnection {
             try writer.flush()
         } catch {
             // Abort so the server discards what it received, then leave the connection idle.
-            let abortMessage = "COPY aborted by the client: \(error)"
+            let abortMessage = "COPY aborted by the client: \(String(describing: error).prefix(200))"
             handle.withConnection { _ = PQputCopyEnd($0, abortMessage) }
             _ = try? finishCopy(handle: handle, context: context)
             throw error
