@@ -11,12 +11,14 @@ import Darwin
 /// connection returns this executor from `unownedExecutor`, so each of its methods runs on the
 /// connection's own thread, one at a time, while callers simply `await` it.
 ///
-/// The thread lives until ``shutdown()`` is called; jobs enqueued after that are still run, on the
-/// way out, so no continuation is ever leaked.
+/// The thread lives until ``shutdown()`` is called and its queue is empty. A job enqueued after the
+/// thread has exited starts a new thread that drains the queue and exits again, so a late call on a
+/// closed connection still runs (and reports `closed`) instead of hanging its caller.
 public final class ThreadExecutor: SerialExecutor, @unchecked Sendable {
     // Guarded by `mutex`; the condition wakes the thread when a job arrives or shutdown begins.
     private var jobs: [UnownedJob] = []
     private var isShuttingDown = false
+    private var isThreadRunning = false
     private var mutex = pthread_mutex_t()
     private var condition = pthread_cond_t()
     private var thread: pthread_t?
@@ -29,6 +31,15 @@ public final class ThreadExecutor: SerialExecutor, @unchecked Sendable {
         self.name = name
         pthread_mutex_init(&mutex, nil)
         pthread_cond_init(&condition, nil)
+        pthread_mutex_lock(&mutex)
+        isThreadRunning = true
+        startThread()
+        pthread_mutex_unlock(&mutex)
+    }
+
+    /// Starts the thread that runs `runLoop`; the thread keeps the executor alive until it exits.
+    /// Called with `mutex` held.
+    private func startThread() {
         let box = Unmanaged.passRetained(self)
         var handle = pthread_t()
         let rc = pthread_create(&handle, nil, { argument in
@@ -41,6 +52,7 @@ public final class ThreadExecutor: SerialExecutor, @unchecked Sendable {
             return nil
         }, box.toOpaque())
         precondition(rc == 0, "pthread_create failed with \(rc)")
+        pthread_detach(handle)
         thread = handle
     }
 
@@ -54,7 +66,12 @@ public final class ThreadExecutor: SerialExecutor, @unchecked Sendable {
         let unowned = UnownedJob(job)
         pthread_mutex_lock(&mutex)
         jobs.append(unowned)
-        pthread_cond_signal(&condition)
+        if isThreadRunning {
+            pthread_cond_signal(&condition)
+        } else {
+            isThreadRunning = true
+            startThread()
+        }
         pthread_mutex_unlock(&mutex)
     }
 
@@ -73,6 +90,8 @@ public final class ThreadExecutor: SerialExecutor, @unchecked Sendable {
 
     /// Whether the calling code is running on this executor's thread.
     public var isCurrentThread: Bool {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
         guard let thread else { return false }
         return pthread_equal(pthread_self(), thread) != 0
     }
@@ -89,6 +108,7 @@ public final class ThreadExecutor: SerialExecutor, @unchecked Sendable {
                 }
                 if isShuttingDown {
                     finished = true
+                    isThreadRunning = false
                     break
                 }
                 pthread_cond_wait(&condition, &mutex)

@@ -36,4 +36,16 @@ private actor Counter {
         executor.shutdown()
         #expect(await counter.value == 1)
     }
+
+    @Test func jobsEnqueuedAfterTheThreadExitedStillRun() async throws {
+        let executor = ThreadExecutor(name: "test-late")
+        let counter = Counter(executor: executor)
+        executor.shutdown()
+        // Give the thread time to drain and exit, then call again: the call must not hang.
+        try await Task.sleep(for: .milliseconds(100))
+        await counter.increment()
+        await counter.increment()
+        #expect(await counter.value == 2)
+        #expect(await counter.ranOnOwnThread)
+    }
 }
