@@ -1,0 +1,20 @@
+import SQLite
+
+extension EventLogError {
+    /// The event-log error for a failure of the embedded log's SQLite file.
+    ///
+    /// A busy or locked file (another process held the write lock past the busy timeout) is
+    /// retriable; a file SQLite finds malformed, or that is no database, is `corrupt`.
+    init(_ error: SQLiteError, path: String, doing operation: String) {
+        let code: Code
+        switch error.code {
+        case .busy, .locked: code = .unavailable
+        case .corrupt, .notADatabase: code = .corrupt
+        case .tooBig: code = .recordTooLarge
+        default: code = .unavailable
+        }
+        var context = ["path": path, "sqliteCode": "\(error.extendedCode)"]
+        context["sql"] = error.sql
+        self.init(code, "\(operation) failed on the embedded log '\(path)': \(error.message)", context: context, isRetriable: error.isRetriable)
+    }
+}
