@@ -20,6 +20,10 @@ import Darwin
 /// and compaction run every ``Configuration/maintenanceInterval`` from a task the log owns, or on
 /// demand through ``runMaintenance(nowMilliseconds:)``.
 public final class EmbeddedEventLog: EventLog {
+    /// What a record counts for ``TopicConfiguration/retentionBytes`` on top of the bytes of its
+    /// key, value and headers: the offset, timestamps and lengths stored with it.
+    public static let recordOverheadBytes: Int64 = 32
+
     /// The log's file.
     public let path: String
     /// How the log uses its file.

@@ -3,10 +3,6 @@ import SQLite
 /// The embedded log's reads and writes, each run on the isolated connection (so several
 /// statements never interleave with another caller's) and usually inside one transaction.
 enum EmbeddedLogStore {
-    /// Bytes counted per record on top of its key, value and headers (offset, timestamps,
-    /// lengths), so that retention by size also bounds empty records.
-    static let recordOverheadBytes: Int64 = 32
-
     // MARK: Topics and partitions
 
     static func createTopic(_ topic: TopicConfiguration, _ db: isolated SQLiteConnection) throws {
@@ -98,7 +94,7 @@ enum EmbeddedLogStore {
             let timestamp = record.timestampMilliseconds ?? nowMilliseconds
             let maxTimestamp = max(state.maxTimestamp ?? timestamp, timestamp)
             let headers = EmbeddedLogHeaders.encode(record.headers)
-            let size = Int64((record.key?.count ?? 0) + (record.value?.count ?? 0) + (headers?.count ?? 0)) + recordOverheadBytes
+            let size = Int64((record.key?.count ?? 0) + (record.value?.count ?? 0) + (headers?.count ?? 0)) + EmbeddedEventLog.recordOverheadBytes
             try db.run(insertRecordSQL, [
                 .integer(state.id), .integer(state.nextOffset), .integer(timestamp), .integer(maxTimestamp), .integer(size),
                 .blob(orNull: record.key), .blob(orNull: record.value), .blob(orNull: headers),
