@@ -156,6 +156,10 @@ import Testing
             #expect(error.code == .corrupt)
             #expect(error.message.contains(environment.url))
             #expect(error.message.contains("not an embedded Ferry event log"))
+            let readerError = try await #require(throws: EventLogError.self) {
+                _ = try await EmbeddedEventLogReader(path: environment.url, logger: Logger(label: "test.reader"))
+            }
+            #expect(readerError.code == .corrupt)
 
             // The file was left as it was.
             let check = try await SQLiteConnection.open(path: environment.url, mode: .readOnly)

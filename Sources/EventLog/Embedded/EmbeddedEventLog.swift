@@ -57,21 +57,10 @@ public final class EmbeddedEventLog: EventLog {
             }
             self.connection = connection
         } catch let error as SQLiteError {
-            throw Self.openingError(error, path: path)
+            throw EventLogError.openingEmbeddedLog(error, path: path)
         }
         logger.debug("Opened embedded event log")
         startMaintenance()
-    }
-
-    private static func openingError(_ error: SQLiteError, path: String) -> EventLogError {
-        if error.code == .notADatabase {
-            return EventLogError(
-                .corrupt,
-                "'\(path)' is not an embedded Ferry event log: it is not a SQLite database",
-                context: ["path": path]
-            )
-        }
-        return EventLogError(error, path: path, doing: "opening")
     }
 
     deinit {
@@ -101,6 +90,10 @@ public final class EmbeddedEventLog: EventLog {
     }
 
     public func append(_ records: [OutgoingRecord]) async throws -> [RecordPosition] {
+        guard !records.isEmpty else {
+            try checkOpen()
+            return []
+        }
         let now = Self.nowMilliseconds()
         return try await perform("appending", transaction: .immediate) { db in
             try EmbeddedLogStore.append(records, nowMilliseconds: now, db)
@@ -190,6 +183,10 @@ public final class EmbeddedEventLog: EventLog {
                 guard let self else { return }
                 do {
                     try await self.runMaintenance()
+                } catch is CancellationError {
+                    return
+                } catch let error as EventLogError where error.code == .closed {
+                    return
                 } catch {
                     self.logger.warning("Embedded event log maintenance failed", metadata: ["error": "\(error)"])
                 }

@@ -30,6 +30,15 @@ public actor EmbeddedEventLogReader: EventLogReader {
         } catch {
             throw EventLogError(error, path: path, doing: "opening a reader")
         }
+        do {
+            try await EmbeddedLogSchema.verifyExisting(connection)
+        } catch let error as SQLiteError {
+            await connection.close()
+            throw EventLogError.openingEmbeddedLog(error, path: path)
+        } catch {
+            await connection.close()
+            throw error
+        }
     }
 
     public func assign(_ startOffsets: [TopicPartition: Int64]) async throws {

@@ -79,6 +79,15 @@ enum EmbeddedLogSchema {
         try db.setSynchronous(durability == .full ? .full : .normal)
     }
 
+    /// Checks, without writing, that an existing file is an embedded log of this layout.
+    static func verifyExisting(_ db: isolated SQLiteConnection) throws {
+        let identity = try readIdentity(db)
+        guard !identity.isEmptyDatabase else {
+            throw EventLogError(.corrupt, "'\(db.path)' holds no embedded Ferry event log yet", context: ["path": db.path])
+        }
+        try verify(identity, path: db.path)
+    }
+
     private struct Identity {
         var applicationID: Int64
         var version: Int64

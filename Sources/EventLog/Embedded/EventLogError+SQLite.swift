@@ -17,4 +17,17 @@ extension EventLogError {
         context["sql"] = error.sql
         self.init(code, "\(operation) failed on the embedded log '\(path)': \(error.message)", context: context, isRetriable: error.isRetriable)
     }
+
+    /// The event-log error for a failure to open `path` as an embedded log: a file that is not a
+    /// SQLite database at all is named as such.
+    static func openingEmbeddedLog(_ error: SQLiteError, path: String) -> EventLogError {
+        guard error.code == .notADatabase else {
+            return EventLogError(error, path: path, doing: "opening")
+        }
+        return EventLogError(
+            .corrupt,
+            "'\(path)' is not an embedded Ferry event log: it is not a SQLite database",
+            context: ["path": path]
+        )
+    }
 }
