@@ -87,6 +87,24 @@ import Testing
         }
     }
 
+    @Test func maintenanceGivesTheSpaceOfDeletedRecordsBack() async throws {
+        try await EmbeddedLogEnvironment.with(configuration: Self.manual) { environment in
+            let log = try await environment.openEmbedded()
+            try await log.createTopic(TopicConfiguration(name: "bulky", retentionBytes: 0))
+            let p = TopicPartition(topic: "bulky", partition: 0)
+            _ = try await log.append((0..<200).map { _ in OutgoingRecord(destination: p, key: nil, value: Array(repeating: 7, count: 4096)) })
+            let file = try await SQLiteConnection.open(path: environment.url, mode: .readOnly)
+            let pagesBefore = try #require(try await file.firstRow("PRAGMA page_count")?.int64(at: 0))
+            #expect(try await log.runMaintenance() == 200)
+            #expect(try await log.offsets(of: p) == PartitionOffsets(earliest: 200, next: 200))
+            let pagesAfter = try #require(try await file.firstRow("PRAGMA page_count")?.int64(at: 0))
+            #expect(pagesAfter < pagesBefore / 10)
+            #expect(try await file.firstRow("PRAGMA freelist_count")?.int64(at: 0) == 0)
+            await file.close()
+            try await log.close()
+        }
+    }
+
     @Test func compactionKeepsTheLatestRecordPerKeyAtItsOffset() async throws {
         try await EmbeddedLogEnvironment.with(configuration: Self.manual) { environment in
             let log = try await environment.openEmbedded()
