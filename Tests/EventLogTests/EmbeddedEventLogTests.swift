@@ -147,6 +147,66 @@ import Testing
         }
     }
 
+    @Test func offsetForTimestampFollowsOffsetOrderWithOutOfOrderTimestamps() async throws {
+        try await EmbeddedLogEnvironment.with(configuration: Self.manual) { environment in
+            let log = try await environment.openEmbedded()
+            try await log.createTopic(TopicConfiguration(name: "clocks"))
+            let p = TopicPartition(topic: "clocks", partition: 0)
+            let ages: [Int64] = [0, 5000, 2000, 6000]
+            _ = try await log.append(ages.map { OutgoingRecord(destination: p, key: nil, value: [1], timestampMilliseconds: Self.base + $0) })
+            // The first offset whose own timestamp is at or after T, as Kafka answers it.
+            #expect(try await log.offset(of: p, atOrAfter: Self.base + 1500) == 1)
+            #expect(try await log.offset(of: p, atOrAfter: Self.base + 5000) == 1)
+            #expect(try await log.offset(of: p, atOrAfter: Self.base + 5500) == 3)
+            #expect(try await log.offset(of: p, atOrAfter: Self.base + 6001) == nil)
+            await #expect {
+                _ = try await log.offset(of: TopicPartition(topic: "clocks", partition: 1), atOrAfter: 0)
+            } throws: { error in
+                (error as? EventLogError)?.code == .unknownPartition
+            }
+            try await log.close()
+        }
+    }
+
+    @Test func pollTakesFromEveryAssignedPartitionInTurn() async throws {
+        try await EmbeddedLogEnvironment.with(configuration: Self.manual) { environment in
+            let log = try await environment.openEmbedded()
+            try await log.createTopic(TopicConfiguration(name: "busy", partitions: 2))
+            let p0 = TopicPartition(topic: "busy", partition: 0)
+            let p1 = TopicPartition(topic: "busy", partition: 1)
+            _ = try await log.append((0..<50).flatMap { _ in
+                [OutgoingRecord(destination: p0, key: nil, value: [0]), OutgoingRecord(destination: p1, key: nil, value: [1])]
+            })
+            let reader = try await log.makeReader()
+            try await reader.assign([p0: 0, p1: 0])
+            var seen: [TopicPartition: [Int64]] = [:]
+            for _ in 0..<4 {
+                for record in try await reader.poll(maxRecords: 10, timeout: .seconds(5)) {
+                    seen[record.partition, default: []].append(record.offset)
+                }
+            }
+            #expect(seen[p0] == Array(0..<20))
+            #expect(seen[p1] == Array(0..<20))
+            try await reader.close()
+            try await log.close()
+        }
+    }
+
+    @Test func waitingPollEndsWhenItsTaskIsCancelled() async throws {
+        try await EmbeddedLogEnvironment.with(configuration: Self.manual) { environment in
+            let log = try await environment.openEmbedded()
+            try await log.createTopic(TopicConfiguration(name: "idle"))
+            let reader = try await log.makeReader()
+            try await reader.assign([TopicPartition(topic: "idle", partition: 0): 0])
+            let poll = Task { try await reader.poll(maxRecords: 1, timeout: .seconds(600)) }
+            try await Task.sleep(for: .milliseconds(100))
+            poll.cancel()
+            await #expect(throws: CancellationError.self) { _ = try await poll.value }
+            try await reader.close()
+            try await log.close()
+        }
+    }
+
     @Test func periodicMaintenanceRunsWithoutBeingCalled() async throws {
         let configuration = EmbeddedEventLog.Configuration(maintenanceInterval: .milliseconds(20))
         try await EmbeddedLogEnvironment.with(configuration: configuration) { environment in
