@@ -120,6 +120,8 @@ public actor PostgresConnection {
         guard handle != nil else { return }
         handle = nil
         logger.debug("closed PostgreSQL connection", metadata: ["postgres.target": "\(target)"])
+        // Frees the thread now; a later call starts a short-lived one to report "closed".
+        executor.shutdown()
     }
 
     /// Whether the connection is open and healthy (false after ``close()`` or a lost connection).

@@ -25,8 +25,6 @@ public actor SQLiteConnection {
     }
 
     deinit {
-        // Shut the thread down only here: a job enqueued after the thread ends would never run, and
-        // until deinit someone may still call (and get a "closed" error).
         executor.shutdown()
     }
 
@@ -77,6 +75,8 @@ public actor SQLiteConnection {
     public func close() {
         statements.removeAll()
         database = nil
+        // Frees the thread now; a later call starts a short-lived one to report "closed".
+        executor.shutdown()
     }
 
     /// Whether ``close()`` has been called.
