@@ -2,11 +2,11 @@ import Logging
 import Testing
 @testable import FreeTDS
 
-@Suite("Connecting without a server")
+@Suite("Connecting without a server", .serialized)
 struct ConnectionTests {
     private static let password = "pa55-Wörd-never-printed"
 
-    private static func configuration(host: String = "127.0.0.1", port: Int, loginTimeout: Duration = .seconds(5)) -> TDSConnection.Configuration {
+    private static func configuration(host: String = "127.0.0.1", port: Int, loginTimeout: Duration = .seconds(2)) -> TDSConnection.Configuration {
         TDSConnection.Configuration(
             host: host, port: port, username: "ferry", password: Self.password, database: "inventory",
             loginTimeout: loginTimeout
