@@ -4,9 +4,10 @@ public struct TDSColumn: Hashable, Sendable {
     public var name: String
     /// The db-lib type (`dbcoltype()`), which decides how the value is laid out and decoded.
     public var type: TDSDataType
-    /// The type the server declared (e.g. `nvarchar` where ``type`` says `char`); equals ``type``
-    /// when db-lib does not report it.
-    public var serverType: TDSDataType
+    /// The type the server declared (e.g. `nvarchar` where ``type`` says `char`), when db-lib reports
+    /// it through `DBCOL2.ServerType`. FreeTDS 1.3.17 does not, so it is nil there: with that version
+    /// `varchar`/`nvarchar` and `text`/`ntext`/`xml` cannot be told apart from the metadata.
+    public var serverType: TDSDataType?
     /// The server's declaration, such as `nvarchar(50)` or `decimal(18,4)`, when db-lib reports it.
     public var serverTypeDeclaration: String?
     /// The maximum length in bytes as db-lib reports it (`dbcollen()`).
@@ -34,7 +35,7 @@ public struct TDSColumn: Hashable, Sendable {
     ) {
         self.name = name
         self.type = type
-        self.serverType = serverType ?? type
+        self.serverType = serverType
         self.serverTypeDeclaration = serverTypeDeclaration
         self.maxLength = maxLength
         self.precision = precision

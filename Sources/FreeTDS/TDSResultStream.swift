@@ -59,6 +59,12 @@ public struct TDSResultStream: AsyncSequence, Sendable {
 
         /// The next event, nil at the end of the batch.
         public mutating func next() async throws -> TDSResultEvent? {
+            if stream.control.isCancelled, !isFinished || position < buffer.count {
+                buffer = []
+                position = 0
+                isFinished = true
+                throw TDSError(.cancelled, "the result stream was cancelled or replaced by a newer batch")
+            }
             while position == buffer.count {
                 if isFinished { return nil }
                 if Task.isCancelled {

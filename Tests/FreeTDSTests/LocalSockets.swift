@@ -42,6 +42,9 @@ final class LocalListener {
         close(descriptor)
     }
 
+    /// The socket, for a server that takes it over (it must `dup` it: this object closes its copy).
+    var descriptorForServer: Int32 { descriptor }
+
     /// A port on 127.0.0.1 that nothing listens on: bound (so no one else takes it) but not listening.
     static func closedPort() throws -> LocalListener {
         try LocalListener(listening: false)
