@@ -32,6 +32,15 @@ struct EndToEndTests {
             writer.columns([.int("n")])
             writer.row([.int(42)], columns: [.int("n")])
             writer.done(status: 0x10, rowCount: 1)
+        } else if batch == "SELECT large" {
+            let columns: [TokenWriter.Column] = [.nvarcharMax("big"), .xml("doc"), .varchar("latin"), .varbinaryMax("blob")]
+            writer.columns(columns)
+            writer.row([
+                .plp(utf16LE(largeText)), .plp(utf16LE("<a b=\"é\">𝄞</a>")), .bytes([0x63, 0x61, 0x66, 0xE9]),
+                .plp((0..<70_000).map { UInt8(truncatingIfNeeded: $0) }),
+            ], columns: columns)
+            writer.row([.plp([]), .plp(nil), .bytes([]), .plp(nil)], columns: columns)
+            writer.done(status: 0x10, rowCount: 2)
         } else if batch.hasPrefix("SELECT many ") {
             let count = Int(batch.dropFirst("SELECT many ".count)) ?? 0
             writer.columns([.int("n")])
@@ -53,6 +62,12 @@ struct EndToEndTests {
             writer.done(status: 0x02)
         }
         return writer.bytes
+    }
+
+    static let largeText = String(repeating: "ab𝄞é", count: 30_000)
+
+    static func utf16LE(_ text: String) -> [UInt8] {
+        text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
     }
 
     static func connect(_ server: ScriptedTDSServer, user: String = "ferry") async throws -> TDSConnection {
@@ -112,6 +127,26 @@ struct EndToEndTests {
         #expect(result.resultSets[0].rowCount == 3)
         #expect(result.resultSets[1].rows.map { $0[0] } == [.int(42)])
         #expect(result.messages.map(\.text) == ["between sets"])
+        await connection.close()
+    }
+
+    @Test func decodesMaxTypesXmlAndCodePageText() async throws {
+        let server = try ScriptedTDSServer(respond: Self.respond)
+        defer { server.stop() }
+        let connection = try await Self.connect(server)
+        let rows = try await connection.query("SELECT large")
+        try #require(rows.count == 2)
+        // What db-lib 1.3.17 reports: nvarchar(max) as char, xml as text, varbinary(max) as binary.
+        #expect(rows[0].columns.map(\.type) == [.char, .text, .char, .binary])
+        #expect(rows[0]["big"] == .string(Self.largeText))
+        #expect(rows[0]["doc"] == .string("<a b=\"é\">𝄞</a>"))
+        // varchar bytes in the column's code page (CP1252 for this collation) arrive as UTF-8.
+        #expect(rows[0]["latin"] == .string("café"))
+        #expect(rows[0]["blob"] == .bytes((0..<70_000).map { UInt8(truncatingIfNeeded: $0) }))
+        #expect(rows[1]["big"] == .string(""))
+        #expect(rows[1]["doc"] == .null)
+        #expect(rows[1]["latin"] == .string(""))
+        #expect(rows[1]["blob"] == .null)
         await connection.close()
     }
 

@@ -181,6 +181,10 @@ struct TokenWriter {
         case datetimeoffset(String)
         case guid(String)
         case varbinary(String)
+        case varchar(String)
+        case nvarcharMax(String)
+        case varbinaryMax(String)
+        case xml(String)
     }
 
     enum Value {
@@ -192,6 +196,8 @@ struct TokenWriter {
         case datetimeoffset(days: Int, ticks: UInt64, offset: Int16)
         case guid([UInt8])
         case bytes([UInt8])
+        /// A PLP value of a `(max)` or `xml` column; nil is NULL.
+        case plp([UInt8]?)
     }
 
     mutating func u16(_ value: Int) { bytes += [UInt8(value & 0xFF), UInt8(value >> 8 & 0xFF)] }
@@ -247,6 +253,10 @@ struct TokenWriter {
             case .datetimeoffset(let n): bytes += [0x2B, 7]; name = n
             case .guid(let n): bytes += [0x24, 16]; name = n
             case .varbinary(let n): bytes.append(0xA5); u16(50); name = n
+            case .varchar(let n): bytes.append(0xA7); u16(50); bytes += [0x09, 0x04, 0xD0, 0x00, 0x34]; name = n
+            case .nvarcharMax(let n): bytes.append(0xE7); u16(0xFFFF); bytes += [0x09, 0x04, 0xD0, 0x00, 0x34]; name = n
+            case .varbinaryMax(let n): bytes.append(0xA5); u16(0xFFFF); name = n
+            case .xml(let n): bytes += [0xF1, 0x00]; name = n
             }
             bVarchar(name)
         }
@@ -258,7 +268,7 @@ struct TokenWriter {
         for (value, column) in zip(values, columns) {
             let usesShortLength: Bool
             switch column {
-            case .nvarchar, .varbinary: usesShortLength = true
+            case .nvarchar, .varbinary, .varchar: usesShortLength = true
             default: usesShortLength = false
             }
             switch value {
@@ -280,6 +290,17 @@ struct TokenWriter {
                 for shift in stride(from: 0, to: 24, by: 8) { bytes.append(UInt8(truncatingIfNeeded: days >> shift)) }
                 u16(Int(UInt16(bitPattern: offset)))
             case .guid(let stored): bytes.append(16); bytes += stored
+            case .plp(nil): u64(.max)
+            case .plp(let data?):
+                u64(UInt64(data.count))
+                var offset = 0
+                while offset < data.count {
+                    let end = min(offset + 8000, data.count)
+                    u32(end - offset)
+                    bytes += data[offset..<end]
+                    offset = end
+                }
+                u32(0)
             }
         }
     }
