@@ -1,3 +1,4 @@
+import CFreeTDS
 import Logging
 import Testing
 @testable import FreeTDS
@@ -46,6 +47,8 @@ struct EndToEndTests {
             writer.columns([.int("n")])
             for n in 0..<count { writer.row([.int(Int32(n))], columns: [.int("n")]) }
             writer.done(status: 0x10, rowCount: UInt64(count))
+        } else if batch == "WAITFOR forever" {
+            return []
         } else if batch == "UPDATE t" {
             writer.done(status: 0x10, command: 0xC5, rowCount: 3)
         } else if batch == "INSERT duplicate" {
@@ -206,6 +209,35 @@ struct EndToEndTests {
         #expect(deadlock?.isRetriable == true)
         #expect(try await connection.query("SELECT many 2").count == 2)
         await connection.close()
+    }
+
+    @Test func queryTimeoutCancelsTheBatchAndKeepsTheConnection() async throws {
+        let server = try ScriptedTDSServer(respond: Self.respond)
+        defer { server.stop() }
+        let connection = try await TDSConnection.connect(
+            configuration: .init(host: "127.0.0.1", port: server.port, username: "ferry", password: "pw", queryTimeout: .seconds(1)),
+            logger: Logger(label: "test")
+        )
+        // db-lib's query timeout is process-wide; put it back for the other tests.
+        defer { _ = dbsettime(0) }
+        let error = await #expect(throws: TDSError.self) { try await connection.execute("WAITFOR forever") }
+        #expect(error?.code == .timedOut)
+        #expect(error?.isRetriable == true)
+        #expect(server.attentions == 1)
+        #expect(try await connection.query("SELECT many 2").count == 2)
+        await connection.close()
+    }
+
+    @Test func aDroppedConnectionIsARetriableConnectionLoss() async throws {
+        let server = try ScriptedTDSServer(respond: Self.respond)
+        defer { server.stop() }
+        let connection = try await Self.connect(server)
+        let error = await #expect(throws: TDSError.self) { try await connection.execute("KILL") }
+        #expect(error?.code == .connectionLost)
+        #expect(error?.isRetriable == true)
+        #expect(await connection.isClosed)
+        let next = await #expect(throws: TDSError.self) { try await connection.execute("SELECT many 1") }
+        #expect(next?.code == .connectionLost || next?.code == .closed)
     }
 
     @Test func returnStatusOfAProcedure() async throws {

@@ -8,7 +8,7 @@ import Synchronization
 /// A scripted TDS 7.4 peer on 127.0.0.1 for end-to-end tests of the connection until Ferry's SQL
 /// Server emulator exists. It answers PRELOGIN (no encryption) and LOGIN7 (a login named `wrong`
 /// gets error 18456), then answers each SQL batch with the token stream `respond` returns, and an
-/// attention with DONE(attention). It runs on its own thread and serves one client at a time.
+/// attention with DONE(attention). The batch `KILL` closes the socket. It runs on its own thread and serves one client at a time.
 final class ScriptedTDSServer: @unchecked Sendable {
     let port: Int
     private let listener: Int32
@@ -66,7 +66,11 @@ final class ScriptedTDSServer: @unchecked Sendable {
             case 0x01:
                 let text = Self.batchText(payload)
                 batchesState.withLock { $0.append(text) }
-                send(client, type: 0x04, payload: respond(text))
+                // "KILL" drops the connection, like a server that went away mid-batch.
+                if text == "KILL" { return }
+                let reply = respond(text)
+                // An empty reply means "never answer": the client has to time out and send an attention.
+                if !reply.isEmpty { send(client, type: 0x04, payload: reply) }
             case 0x06:
                 attentionsState.withLock { $0 += 1 }
                 var writer = TokenWriter()
