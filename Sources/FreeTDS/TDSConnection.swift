@@ -1,7 +1,6 @@
 import CFreeTDS
 import Executors
 public import Logging
-import Synchronization
 
 /// A connection to Microsoft SQL Server through FreeTDS db-lib, speaking TDS 7.4.
 ///
@@ -407,14 +406,4 @@ extension TDSConnection {
         let control: StreamControl
         var phase: Phase
     }
-}
-
-/// Shared between a ``TDSResultStream`` and its connection: set when the reader cancels, checked by
-/// the connection between rows.
-final class StreamControl: Sendable {
-    private let cancelled = Atomic<Bool>(false)
-
-    var isCancelled: Bool { cancelled.load(ordering: .relaxed) }
-
-    func cancel() { cancelled.store(true, ordering: .relaxed) }
 }
