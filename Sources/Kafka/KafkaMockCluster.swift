@@ -11,7 +11,9 @@ import Synchronization
 /// topics through ``createTopic(_:partitions:replicationFactor:)`` when its bootstrap servers
 /// name a mock cluster of this process.
 ///
-/// librdkafka 2.0.2's mock answers every offsets-for-timestamp lookup with offset -1.
+/// librdkafka 2.0.2's mock answers every offsets-for-timestamp lookup with offset -1, and creates
+/// an unknown topic (4 partitions) when a client that allows it (`allow.auto.create.topics`, on
+/// by default for producers) looks it up.
 public final class KafkaMockCluster: Sendable {
     /// A Kafka protocol request type, for injecting errors.
     public struct RequestType: Hashable, Sendable {
@@ -65,6 +67,10 @@ public final class KafkaMockCluster: Sendable {
         guard let cluster = rd_kafka_mock_cluster_new(client.handle, Int32(brokerCount)) else {
             throw KafkaError(.invalidState, "librdkafka could not start a mock cluster", context: ["brokers": String(brokerCount)])
         }
+        // The mock offers MetadataRequest v2 by default, which predates AllowAutoTopicCreation, so
+        // it would create every unknown topic a client merely looks up. From v4 on it honours the
+        // client's `allow.auto.create.topics`.
+        _ = rd_kafka_mock_set_apiversion(cluster, RequestType.metadata.apiKey, 0, 4)
         self.bootstrapServers = String(cString: rd_kafka_mock_cluster_bootstraps(cluster))
         self.brokerCount = brokerCount
         self.native = Mutex(Native(client: client, cluster: ClusterPointer(pointer: cluster)))

@@ -22,14 +22,16 @@ import Testing
         #expect(!configuration.description.contains("hunter2"))
         #expect(configuration.description.contains("sasl.password=***"))
         #expect(configuration.description.contains("sasl.username=ferry"))
-        configuration["sasl.password"] = nil
-        configuration["sasl.mechanism"] = "NOPE"
-        configuration["sasl.password"] = "hunter2"
+        // librdkafka refuses this combination when the client is made, and the error then
+        // describes the whole configuration.
+        configuration["max.in.flight.requests.per.connection"] = "10"
         do {
             _ = try KafkaProducer(configuration: configuration, logger: Logger(label: "test"))
-            Issue.record("an invalid sasl.mechanism must be refused")
+            Issue.record("idempotence with 10 requests in flight must be refused")
         } catch {
-            #expect(!String(describing: error).contains("hunter2"))
+            let text = String(describing: error)
+            #expect(!text.contains("hunter2"))
+            #expect(text.contains("sasl.password=***"))
         }
     }
 
