@@ -63,7 +63,7 @@ let package = Package(
         .target(
             name: "Kafka",
             dependencies: [
-                "CRdKafka",
+                "CRdKafka", "Executors",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
