@@ -67,7 +67,7 @@ struct FerryBenchmark: AsyncParsableCommand {
             if let kafkaBootstrap {
                 servers = kafkaBootstrap
             } else {
-                let mock = try KafkaMockCluster(brokers: 3, logger: logger)
+                let mock = try KafkaMockCluster(brokerCount: 3, logger: logger)
                 cluster = mock
                 servers = mock.bootstrapServers
             }

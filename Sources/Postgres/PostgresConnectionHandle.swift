@@ -68,9 +68,8 @@ final class NoticeSink {
         switch severity {
         case "WARNING":
             logger.warning("PostgreSQL warning", metadata: metadata)
-        case "NOTICE":
-            logger.info("PostgreSQL notice", metadata: metadata)
         default:
+            // NOTICE and below are routine ("relation already exists, skipping").
             logger.debug("PostgreSQL notice", metadata: metadata)
         }
     }

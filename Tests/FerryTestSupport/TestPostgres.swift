@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// The PostgreSQL server the tests use, from `FERRY_TEST_POSTGRES_URL` (set by `make test`).
 public enum TestPostgres {

@@ -20,7 +20,7 @@ import Testing
             #expect(second.output.contains { $0.contains("5000 events in all") })
             // 500 blocks of ten events: seven inserts and one delete each.
             #expect(try await count("SELECT count(*) FROM ferry_demo.orders", in: target) == 3000)
-            #expect(try await count("SELECT sum(next_offset) FROM ferry.sink_offsets WHERE sink = 'demo'", in: target) == 5000)
+            #expect(try await count("SELECT sum(next_offset)::bigint FROM ferry.sink_offsets WHERE sink = 'demo'", in: target) == 5000)
         }
     }
 
@@ -31,13 +31,13 @@ import Testing
             let clock = ContinuousClock()
             let deadline = clock.now.advanced(by: .seconds(120))
             while clock.now < deadline {
-                let applied = try? await count("SELECT coalesce(sum(next_offset), 0) FROM ferry.sink_offsets WHERE sink = 'demo'", in: target)
+                let applied = try? await count("SELECT coalesce(sum(next_offset), 0)::bigint FROM ferry.sink_offsets WHERE sink = 'demo'", in: target)
                 if let applied, applied >= 5000 { break }
                 try await Task.sleep(for: .milliseconds(50))
             }
             doomed.kill()
             try await doomed.waitForExit()
-            let appliedBeforeCrash = try await count("SELECT sum(next_offset) FROM ferry.sink_offsets WHERE sink = 'demo'", in: target)
+            let appliedBeforeCrash = try await count("SELECT sum(next_offset)::bigint FROM ferry.sink_offsets WHERE sink = 'demo'", in: target)
             #expect(appliedBeforeCrash >= 5000)
 
             // A new run appends nothing more and applies whatever the crash left behind.

@@ -262,7 +262,9 @@ struct EndToEndTests {
         let error = await #expect(throws: TDSError.self) { _ = try await iterator.next() }
         #expect(error?.code == .cancelled)
         #expect(try await connection.query("SELECT many 3").count == 3)
-        #expect(server.attentions == 1)
+        // db-lib sends an attention only while the reply is still pending on the wire; under load it
+        // may already have read it to the end, so the count is 0 or 1, never more.
+        #expect(server.attentions <= 1)
         await connection.close()
     }
 

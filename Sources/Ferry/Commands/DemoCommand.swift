@@ -30,7 +30,7 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Events per append and per applied batch.")
     var batch: Int = 1000
 
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.", transform: LogLevel.parse)
     var logLevel: Logger.Level = .info
 
     func validate() throws {
@@ -77,8 +77,10 @@ struct DemoCommand: AsyncParsableCommand {
 
         let appended = await progress.appended
         let applied = await progress.appliedEvents
-        guard let total = await progress.endOffsets.map({ $0.values.reduce(0, +) }) else {
-            print("stopped early: \(applied) events applied; run again to continue")
+        let inLog = await progress.endOffsets.map { $0.values.reduce(0, +) }
+        let inTarget = await progress.appliedPositions.values.reduce(0, +)
+        guard await progress.isCaughtUp, let total = inLog else {
+            print("stopped early: \(applied) events applied now, \(inTarget) of \(inLog.map(String.init) ?? "?") in all; run again to continue")
             return
         }
         let expected = DemoWorkload.expectedRowCount(afterEvents: Int(total))

@@ -19,16 +19,14 @@ struct DemoApplier: Service {
     func run() async throws {
         try await connection.execute(Self.schema)
         var positions = try await storedOffsets()
+        await progress.applied(0, positions: positions)
         let reader = try await log.makeReader()
         try await reader.assign(positions)
         defer { Task { try? await reader.close() } }
         var applied = 0
-        while !Task.isCancelled {
+        // On SIGINT/SIGTERM, stop after the batch in hand: its offsets commit with its rows.
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
             if let ends = await progress.endOffsets, ends.allSatisfy({ positions[$0.key, default: 0] >= $0.value }) {
-                break
-            }
-            if Task.isShuttingDownGracefully, await progress.endOffsets == nil {
-                // Shutting down before the source finished: stop after the last whole batch.
                 break
             }
             let records = try await reader.poll(maxRecords: batchSize, timeout: .milliseconds(200))
@@ -36,7 +34,7 @@ struct DemoApplier: Service {
             for record in records { positions[record.partition] = record.offset + 1 }
             try await apply(records, positions: positions)
             applied += records.count
-            await progress.applied(applied)
+            await progress.applied(applied, positions: positions)
         }
         try await reader.close()
         logger.info("demo applier stopped", metadata: ["applied": "\(applied)"])
@@ -70,11 +68,6 @@ struct DemoApplier: Service {
         }
         let changes = net
         try await connection.withTransaction { connection in
-            try connection.execute("""
-                CREATE TEMP TABLE IF NOT EXISTS demo_staging (
-                    id bigint, deleted boolean, customer text, amount numeric(12,2), status text
-                ) ON COMMIT DELETE ROWS
-                """)
             try connection.copyIn("COPY demo_staging FROM STDIN") { writer in
                 for (id, order) in changes {
                     try writer.writeRow([
@@ -120,5 +113,8 @@ struct DemoApplier: Service {
             amount numeric(12,2) NOT NULL,
             status text NOT NULL
         );
+        CREATE TEMP TABLE demo_staging (
+            id bigint, deleted boolean, customer text, amount numeric(12,2), status text
+        ) ON COMMIT DELETE ROWS;
         """
 }

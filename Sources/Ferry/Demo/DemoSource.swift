@@ -60,6 +60,7 @@ actor DemoProgress {
     private(set) var totalEvents = 0
     private(set) var endOffsets: [TopicPartition: Int64]?
     private(set) var appliedEvents = 0
+    private(set) var appliedPositions: [TopicPartition: Int64] = [:]
 
     func sourceFinished(appended: Int, totalEvents: Int, endOffsets: [TopicPartition: Int64]) {
         self.appended = appended
@@ -67,7 +68,14 @@ actor DemoProgress {
         self.endOffsets = endOffsets
     }
 
-    func applied(_ count: Int) {
+    func applied(_ count: Int, positions: [TopicPartition: Int64]) {
         appliedEvents = count
+        appliedPositions = positions
+    }
+
+    /// Whether the applier has applied everything the source appended (known once it finished).
+    var isCaughtUp: Bool {
+        guard let endOffsets else { return false }
+        return endOffsets.allSatisfy { appliedPositions[$0.key, default: 0] >= $0.value }
     }
 }

@@ -16,6 +16,13 @@ protocol LogEnvironment: Sendable {
 }
 
 extension LogEnvironment {
+    /// Creates a topic through a short-lived client.
+    func createTopic(_ name: String, partitions: Int32) async throws {
+        try await withLog { log in
+            try await log.createTopic(TopicConfiguration(name: name, partitions: partitions))
+        }
+    }
+
     /// Runs `body` with a freshly opened client, closing it afterwards whatever happens.
     func withLog<T>(_ body: (any EventLog) async throws -> T) async throws -> T {
         let log = try await open()
