@@ -3,9 +3,16 @@ import Synchronization
 import Testing
 
 @Suite struct KafkaIdempotenceTests {
-    /// The partition leader goes down while batches are in flight (responses are delayed, so some
-    /// appended batches lose their acknowledgement) and comes back: the idempotent producer must
-    /// retry without losing or duplicating anything.
+    /// The partition leader goes down between batches and comes back, and the broker refuses
+    /// produce requests with transient errors: the idempotent producer retries until every
+    /// message is stored once, in order.
+    ///
+    /// Why the broker is taken down *between* requests: when a connection drops after the broker
+    /// appended a batch but before it answered, librdkafka retries with the same producer id,
+    /// epoch and sequence — a real broker discards that copy. librdkafka 2.0.2's mock cluster does
+    /// not check producer sequences, so it would append the copy again (seen in its debug log:
+    /// `BaseSeq 125` sent twice with the same `PID{…,Epoch:0}`); a test built on that race would
+    /// measure the mock, not Ferry.
     @Test func brokerOutageLosesAndDuplicatesNothing() async throws {
         let cluster = try KafkaMockCluster(brokerCount: 3)
         defer { cluster.close() }
@@ -13,48 +20,50 @@ import Testing
         let partition = KafkaTopicPartition(topic: topic, partition: 0)
         _ = try cluster.createTopic(topic, partitions: 1, replicationFactor: 3)
         try cluster.setPartitionLeader(partition, broker: 1)
-        try cluster.setRoundTripTime(.milliseconds(50), broker: 1)
         let producer = try KafkaProducer(configuration: TestSupport.configuration(cluster), logger: TestSupport.logger)
 
-        let batches = 40
         let batchSize = 25
-        let completedBatches = Atomic<Int>(0)
+        func batch(_ number: Int) -> [KafkaProducerMessage] {
+            (0..<batchSize).map { index in
+                KafkaProducerMessage(topic: topic, partition: 0, value: TestSupport.bytes(String(number * batchSize + index)))
+            }
+        }
+        var reports: [KafkaDeliveryReport] = []
+        for number in 0..<5 { reports += try await producer.send(batch(number)) }
+
+        // The leader goes away: the next batches wait in librdkafka, undelivered, until it is back.
+        try cluster.setBrokerDown(1)
         let sender = Task {
             var reports: [KafkaDeliveryReport] = []
-            for batch in 0..<batches {
-                let messages = (0..<batchSize).map { index in
-                    KafkaProducerMessage(topic: topic, partition: 0, value: TestSupport.bytes(String(batch * batchSize + index)))
-                }
-                // Each batch is sent without waiting for the previous one's reports to matter.
-                reports += try await producer.send(messages)
-                completedBatches.add(1, ordering: .relaxed)
-            }
+            for number in 5..<20 { reports += try await producer.send(batch(number)) }
             return reports
         }
-        #expect(try await TestSupport.waitUntil { completedBatches.load(ordering: .relaxed) >= 5 })
-        try cluster.setBrokerDown(1)
-        // Let requests fail and queue up while the leader is away.
         #expect(try await TestSupport.waitUntil { producer.statistics.inFlight > 0 })
         try await Task.sleep(for: .milliseconds(300))
-        let completedWhileDown = completedBatches.load(ordering: .relaxed)
+        #expect(producer.statistics.inFlight > 0, "nothing is delivered while the leader is down")
         try cluster.setBrokerUp(1)
-        let reports = try await sender.value
-        #expect(completedWhileDown < batches)
-        #expect(reports.count == batches * batchSize)
+        reports += try await sender.value
+
+        // The broker refuses the next requests with retriable errors before appending anything.
+        try cluster.pushRequestErrors([.notEnoughReplicas, .requestTimedOut, .notLeaderForPartition], for: .produce)
+        for number in 20..<40 { reports += try await producer.send(batch(number)) }
+
+        let total = 40 * batchSize
+        #expect(reports.count == total)
         #expect(reports.allSatisfy { $0.error == nil })
-        #expect(reports.compactMap(\.offset) == (0..<Int64(batches * batchSize)).map { $0 })
+        #expect(reports.compactMap(\.offset) == (0..<Int64(total)).map { $0 })
         await producer.close()
 
         let admin = try KafkaAdmin(configuration: TestSupport.configuration(cluster), logger: TestSupport.logger)
-        #expect(try await admin.watermarks(of: partition) == KafkaWatermarks(low: 0, high: Int64(batches * batchSize)))
+        #expect(try await admin.watermarks(of: partition) == KafkaWatermarks(low: 0, high: Int64(total)))
         await admin.close()
 
         let consumer = try KafkaConsumer(configuration: TestSupport.configuration(cluster), logger: TestSupport.logger)
         try await consumer.assign([partition: .beginning])
-        let received = try await TestSupport.consume(batches * batchSize, from: consumer)
+        let received = try await TestSupport.consume(total, from: consumer)
         let sequence = received.compactMap { TestSupport.text($0.value).flatMap(Int.init) }
-        #expect(sequence == Array(0..<batches * batchSize), "every message exactly once, in order")
-        #expect(received.map(\.offset) == (0..<Int64(batches * batchSize)).map { $0 })
+        #expect(sequence == Array(0..<total), "every message exactly once, in order")
+        #expect(received.map(\.offset) == (0..<Int64(total)).map { $0 })
         // Nothing after the last expected message either.
         #expect(try await consumer.poll(maxMessages: 10, timeout: .milliseconds(300)).isEmpty)
         await consumer.close()

@@ -1,3 +1,4 @@
+import Foundation
 import Kafka
 import Logging
 import Synchronization
@@ -6,11 +7,14 @@ import Testing
 /// Shared set-up for tests against a ``KafkaMockCluster``.
 enum TestSupport {
     /// Quiet by default: broker-down tests make librdkafka log connection failures on purpose.
+    /// `FERRY_KAFKA_DEBUG=eos,msg,…` turns on librdkafka's debug contexts and logs everything.
     static let logger: Logger = {
         var logger = Logger(label: "kafka-tests")
-        logger.logLevel = .critical
+        logger.logLevel = debugContexts == nil ? .critical : .trace
         return logger
     }()
+
+    private static let debugContexts = ProcessInfo.processInfo.environment["FERRY_KAFKA_DEBUG"]
 
     /// Client properties with short timeouts and back-offs, so that tests recover quickly.
     static func configuration(_ cluster: KafkaMockCluster) -> KafkaConfiguration {
@@ -21,7 +25,7 @@ enum TestSupport {
             "retry.backoff.ms": "20",
             "topic.metadata.refresh.interval.ms": "1000",
             "allow.auto.create.topics": "false",
-        ])
+        ].merging(debugContexts.map { ["debug": $0] } ?? [:]) { $1 })
     }
 
     static func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
