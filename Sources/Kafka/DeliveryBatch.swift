@@ -74,7 +74,8 @@ final class DeliveryTicket: Sendable {
             }
             report = KafkaDeliveryReport(topicPartition: place, offset: nil, error: error)
         }
-        batch.complete(index, with: report)
+        // Free the slot first: once the batch completes, its sender may already read the counts.
         limiter.release()
+        batch.complete(index, with: report)
     }
 }
