@@ -43,15 +43,7 @@ struct LogAppendCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let logger = logOptions.makeLogger(label: "ferry.log")
-        let log = try await logOptions.openLog(logger: logger)
-        do {
-            try await append(to: log)
-            try await log.close()
-        } catch {
-            try? await log.close()
-            throw error
-        }
+        try await logOptions.withLog { log in try await append(to: log) }
     }
 
     private func append(to log: any EventLog) async throws {

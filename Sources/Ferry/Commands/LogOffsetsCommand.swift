@@ -23,9 +23,7 @@ struct LogOffsetsCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let logger = logOptions.makeLogger(label: "ferry.log")
-        let log = try await logOptions.openLog(logger: logger)
-        do {
+        try await logOptions.withLog { log in
             guard let count = try await log.partitionCount(of: topic) else {
                 throw EventLogError(.unknownTopic, "topic '\(topic)' does not exist in \(logOptions.log)")
             }
@@ -40,10 +38,6 @@ struct LogOffsetsCommand: AsyncParsableCommand {
                     print("partition=\(partition) earliest=\(bounds.earliest) next=\(bounds.next)")
                 }
             }
-            try await log.close()
-        } catch {
-            try? await log.close()
-            throw error
         }
     }
 }

@@ -41,17 +41,15 @@ struct LogReadCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let logger = logOptions.makeLogger(label: "ferry.log")
-        let log = try await logOptions.openLog(logger: logger)
-        let reader = try await log.makeReader()
-        do {
-            try await read(log: log, reader: reader)
-            try await reader.close()
-            try await log.close()
-        } catch {
-            try? await reader.close()
-            try? await log.close()
-            throw error
+        try await logOptions.withLog { log in
+            let reader = try await log.makeReader()
+            do {
+                try await read(log: log, reader: reader)
+                try await reader.close()
+            } catch {
+                try? await reader.close()
+                throw error
+            }
         }
     }
 

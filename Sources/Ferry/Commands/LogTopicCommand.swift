@@ -30,17 +30,15 @@ struct LogTopicCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let logger = logOptions.makeLogger(label: "ferry.log")
-        let log = try await logOptions.openLog(logger: logger)
-        defer { Task { try? await log.close() } }
-        try await log.createTopic(TopicConfiguration(
-            name: topic,
-            partitions: partitions,
-            cleanupPolicy: compact ? .compact : .delete,
-            retentionMilliseconds: retentionMs,
-            retentionBytes: retentionBytes
-        ))
-        try await log.close()
+        try await logOptions.withLog { log in
+            try await log.createTopic(TopicConfiguration(
+                name: topic,
+                partitions: partitions,
+                cleanupPolicy: compact ? .compact : .delete,
+                retentionMilliseconds: retentionMs,
+                retentionBytes: retentionBytes
+            ))
+        }
         print("topic \(topic): \(partitions) partition(s)\(compact ? ", compacted" : "")")
     }
 }

@@ -42,6 +42,19 @@ struct LogOptions: ParsableArguments {
         try await EventLogAddress(parsing: log).open(kafkaProperties: parsedKafkaProperties(), logger: logger)
     }
 
+    /// Runs `body` with the log named by `--log`, closing it afterwards whatever happens.
+    func withLog<T>(label: String = "ferry.log", _ body: (any EventLog) async throws -> T) async throws -> T {
+        let log = try await openLog(logger: makeLogger(label: label))
+        do {
+            let result = try await body(log)
+            try await log.close()
+            return result
+        } catch {
+            try? await log.close()
+            throw error
+        }
+    }
+
     /// A logger writing to standard error at `--log-level`.
     func makeLogger(label: String) -> Logger {
         var logger = Logger(label: label) { StreamLogHandler.standardError(label: $0) }
