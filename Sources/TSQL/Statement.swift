@@ -3,13 +3,13 @@ public struct TSQLStatement: Hashable, Sendable {
     /// What the statement says.
     public var kind: Statement
     /// Where the statement's first token starts (SQL Server reports errors at this line).
-    public var location: SourceLocation
+    public var location: SourcePosition
     /// The statement's exact source text, from its first token to its last (the terminating `;`
     /// excluded). `ddl_history` and `sys.sql_modules` record this.
     public var sourceText: String
 
     /// Creates a statement.
-    public init(kind: Statement, location: SourceLocation = .start, sourceText: String = "") {
+    public init(kind: Statement, location: SourcePosition = .start, sourceText: String = "") {
         self.kind = kind
         self.location = location
         self.sourceText = sourceText

@@ -42,14 +42,14 @@ public struct TSQLLexer: Sendable {
         return index < bytes.count ? bytes[index] : nil
     }
 
-    private var location: SourceLocation {
+    private var location: SourcePosition {
         var column = 1
         var index = lineStart
         while index < position {
             if bytes[index] & 0xC0 != 0x80 { column += 1 }
             index += 1
         }
-        return SourceLocation(line: line, column: column, offset: position)
+        return SourcePosition(line: line, column: column, offset: position)
     }
 
     /// Advances one byte, keeping line numbers.
@@ -160,7 +160,7 @@ public struct TSQLLexer: Sendable {
     }
 
     /// Reads a quoted run whose closing quote is doubled inside it; returns the undoubled content.
-    private mutating func quoted(closing: UInt8, openedAt: SourceLocation) throws(TSQLSyntaxError) -> String {
+    private mutating func quoted(closing: UInt8, openedAt: SourcePosition) throws(TSQLSyntaxError) -> String {
         advance()  // opening quote
         var content: [UInt8] = []
         let contentStart = position

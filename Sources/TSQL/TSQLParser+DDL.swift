@@ -61,8 +61,9 @@ extension Parser {
             }
             view.definition = text(fromToken: startIndex)
             // A view must be the only statement of its batch.
-            while acceptSymbol(";") {}
-            guard atEnd else { throw .near(current) }
+            var next = index
+            while tokens[next].isSymbol(";") { next += 1 }
+            guard tokens[next].kind == .endOfInput else { throw .near(tokens[next]) }
             return .createView(view)
         }
         if isWord("PROC") || isWord("PROCEDURE") {

@@ -294,7 +294,7 @@ extension Parser {
     }
 
     /// Whether the tokens after one or more `(` begin a query.
-    private func startsQueryAhead() -> Bool {
+    func startsQueryAhead() -> Bool {
         var ahead = 0
         while peek(ahead).isSymbol("(") { ahead += 1 }
         return peek(ahead).isWord("SELECT") || peek(ahead).isWord("WITH")

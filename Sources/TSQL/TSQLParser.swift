@@ -273,6 +273,9 @@ final class Parser {
                 break
             }
         }
+        if isSymbol("("), startsQueryAhead() {
+            return .select(try parseQuery())
+        }
         if isFirstInBatch, isIdentifier {
             return .execute(try parseExecuteBody(isImplicit: true))
         }

@@ -29,12 +29,12 @@ public struct TSQLSyntaxError: Error, Hashable, Sendable, CustomStringConvertibl
     /// The message text exactly as SQL Server words it.
     public var message: String
     /// Where the error was found (SQL Server reports the line).
-    public var location: SourceLocation
+    public var location: SourcePosition
     /// The token or text the message quotes, if any.
     public var context: String?
 
     /// Creates an error.
-    public init(code: Code, message: String, location: SourceLocation, context: String? = nil) {
+    public init(code: Code, message: String, location: SourcePosition, context: String? = nil) {
         self.code = code
         self.message = message
         self.location = location
@@ -71,7 +71,7 @@ extension TSQLSyntaxError {
     }
 
     /// Msg 105 for a string or delimited identifier still open at the end of the batch.
-    static func unclosedQuotation(after text: String, at location: SourceLocation) -> TSQLSyntaxError {
+    static func unclosedQuotation(after text: String, at location: SourcePosition) -> TSQLSyntaxError {
         TSQLSyntaxError(
             code: .unclosedQuotationMark,
             message: "Unclosed quotation mark after the character string '\(text)'.",
@@ -79,13 +79,13 @@ extension TSQLSyntaxError {
     }
 
     /// Msg 113 for a block comment still open at the end of the batch.
-    static func missingEndComment(at location: SourceLocation) -> TSQLSyntaxError {
+    static func missingEndComment(at location: SourcePosition) -> TSQLSyntaxError {
         TSQLSyntaxError(
             code: .missingEndComment, message: "Missing end comment mark '*/'.", location: location)
     }
 
     /// Msg 111 for `CREATE VIEW` and friends after another statement of the batch.
-    static func mustBeFirst(_ statement: String, at location: SourceLocation) -> TSQLSyntaxError {
+    static func mustBeFirst(_ statement: String, at location: SourcePosition) -> TSQLSyntaxError {
         TSQLSyntaxError(
             code: .mustBeFirstInBatch,
             message: "'\(statement)' must be the first statement in a query batch.",

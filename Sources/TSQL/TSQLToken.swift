@@ -38,7 +38,7 @@ public struct TSQLToken: Hashable, Sendable, CustomStringConvertible {
     /// content, a variable's name with its `@`, a number's text, a binary's hex digits.
     public var value: String
     /// Where the token starts.
-    public var location: SourceLocation
+    public var location: SourcePosition
     /// UTF-8 offset just after the token.
     public var endOffset: Int
     /// Whether no other token precedes this one on its line (used to recognise `GO`).
@@ -46,7 +46,7 @@ public struct TSQLToken: Hashable, Sendable, CustomStringConvertible {
 
     /// Creates a token.
     public init(
-        kind: Kind, text: String, value: String, location: SourceLocation, endOffset: Int,
+        kind: Kind, text: String, value: String, location: SourcePosition, endOffset: Int,
         isFirstOnLine: Bool = false
     ) {
         self.kind = kind

@@ -1,6 +1,6 @@
 /// A position in T-SQL source text: 1-based line and column (in Unicode scalars), and the UTF-8
 /// byte offset from the start of the text.
-public struct SourceLocation: Hashable, Sendable, CustomStringConvertible {
+public struct SourcePosition: Hashable, Sendable, CustomStringConvertible {
     /// 1-based line number, counted the way SQL Server counts lines in a batch (after each LF).
     public var line: Int
     /// 1-based column, in Unicode scalars.
@@ -16,7 +16,7 @@ public struct SourceLocation: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The start of any source text.
-    public static let start = SourceLocation(line: 1, column: 1, offset: 0)
+    public static let start = SourcePosition(line: 1, column: 1, offset: 0)
 
     /// `line:column`.
     public var description: String { "\(line):\(column)" }
