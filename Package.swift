@@ -88,6 +88,7 @@ let package = Package(
             name: "FerryCore",
             swiftSettings: swiftSettings
         ),
+        .target(name: "TSQL", swiftSettings: swiftSettings),
         .target(
             name: "EventLog",
             dependencies: [
@@ -125,5 +126,6 @@ let package = Package(
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"], swiftSettings: swiftSettings),
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "Kafka", "SQLite", "FerryTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "FerryCoreTests", dependencies: ["FerryCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "TSQLTests", dependencies: ["TSQL"], swiftSettings: swiftSettings),
     ]
 )
