@@ -68,7 +68,6 @@ struct RPCTests {
     @Test func twoRPCsInOneRequestByIdAndByName() async throws {
         let harness = try ServerHarness(rpcScript: { request, response in try await response.writeReturnStatus(Int32(request.parameters.count)) })
         let client = try RawTDSClient(port: harness.port)
-        _ = try client.logIn()
         let statement = RawTDSClient.utf16("SELECT @d, @t")
         let magnitude: UInt128 = 12_345_678_901_234_567_890_123_456_789_012_345_678
         var request = RawTDSClient.allHeaders
@@ -87,8 +86,13 @@ struct RPCTests {
         request += Self.name("@blob") + [0, 0xA5, 0xFF, 0xFF] + littleEndianBytes(UInt64.max)
         request += Self.name("@empty") + [0, 0xE7, 0xFF, 0xFF] + Self.collation + littleEndianBytes(UInt64(0)) + littleEndianBytes(UInt32(0))
         request += Self.name("@m") + [0, 0x6E, 8, 8] + littleEndianBytes(Int32(-1)) + littleEndianBytes(UInt32(0xFFFF_FFFF))
-        client.sendMessage(type: 0x03, request)
-        let reply = try #require(try client.readMessage())
+        let sent = request
+        let received = try await BlockingThread().run {
+            _ = try client.logIn()
+            client.sendMessage(type: 0x03, sent)
+            return try client.readMessage()
+        }
+        let reply = try #require(received)
 
         let rpcs = harness.recorder.snapshot.rpcs
         try #require(rpcs.count == 2)

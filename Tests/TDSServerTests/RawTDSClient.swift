@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Executors
 
 /// A hand-driven TCP client for what FreeTDS cannot be made to send: hand-built requests and
 /// malformed bytes. Reads time out after 10 s so a broken server cannot hang the tests.
@@ -163,5 +164,21 @@ final class RawTDSClient {
         sendMessage(type: 0x10, Self.login7(user: "ferry", password: "secret"))
         guard let reply = try readMessage() else { throw Failure(reason: "no login reply") }
         return reply
+    }
+}
+
+extension RawTDSClient: @unchecked Sendable {}
+
+/// Runs the raw client's blocking socket calls on a thread of their own: blocking Swift's small
+/// concurrency pool would starve the server's handlers, which run there.
+actor BlockingThread {
+    private let executor = ThreadExecutor(name: "raw-client")
+
+    nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
+
+    deinit { executor.shutdown() }
+
+    func run<Result: Sendable>(_ body: @Sendable () throws -> Result) throws -> Result {
+        try body()
     }
 }
