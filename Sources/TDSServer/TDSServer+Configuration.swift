@@ -37,6 +37,9 @@ extension TDSServer {
         public var maximumRequestSize: Int
         /// The listen backlog.
         public var backlog: Int
+        /// How long a new connection may take to send PRELOGIN and LOGIN7 before it is closed
+        /// (so idle sockets cannot hold session threads).
+        public var loginTimeout: Duration
 
         /// Makes a configuration.
         public init(
@@ -47,7 +50,8 @@ extension TDSServer {
             version: Version = .sqlServer2022,
             maximumPacketSize: Int = 32_767,
             maximumRequestSize: Int = 256 << 20,
-            backlog: Int = 128
+            backlog: Int = 128,
+            loginTimeout: Duration = .seconds(30)
         ) {
             self.host = host
             self.port = port
@@ -57,6 +61,7 @@ extension TDSServer {
             self.maximumPacketSize = maximumPacketSize
             self.maximumRequestSize = maximumRequestSize
             self.backlog = backlog
+            self.loginTimeout = loginTimeout
         }
     }
 }

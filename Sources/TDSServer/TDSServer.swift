@@ -205,7 +205,7 @@ public final class TDSServer: Service, Sendable {
         guard bind(descriptor, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 else {
             throw TDSServerError(.bindFailed, "could not bind \(host):\(port): \(String(cString: strerror(errno)))", context: context)
         }
-        guard Glibc.listen(descriptor, Int32(max(backlog, 1))) == 0 else {
+        guard systemListen(descriptor, Int32(max(backlog, 1))) == 0 else {
             throw TDSServerError(.bindFailed, "could not listen on \(host):\(port): \(String(cString: strerror(errno)))", context: context)
         }
         var address = sockaddr_storage()
@@ -259,3 +259,9 @@ private func startThread(_ body: @escaping @Sendable () -> Void) {
     precondition(rc == 0, "pthread_create failed with \(rc)")
     pthread_detach(handle)
 }
+
+#if canImport(Glibc)
+private let systemListen = Glibc.listen
+#else
+private let systemListen = Darwin.listen
+#endif

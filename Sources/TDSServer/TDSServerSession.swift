@@ -88,7 +88,10 @@ final class TDSServerSession: Sendable {
         }
         var context: TDSSessionContext?
         do {
+            // A client must log in within the login timeout; afterwards it may idle for ever.
+            socket.setReceiveTimeout(configuration.loginTimeout)
             context = try logIn()
+            socket.setReceiveTimeout(nil)
             if let context { try serveRequests(context) }
         } catch where error.code == .connectionClosed {
             logger.debug("client disconnected", metadata: ["tds.reason": "\(error.message)"])
@@ -255,8 +258,13 @@ final class TDSServerSession: Sendable {
                 try? await writer.writeError(TDSServerMessage(number: 50000, state: 1, severity: 16, text: "The server could not complete the request: \(error)"))
             }
         }
-        guard case .success(let channel) = outcome.channelResult, let writer = writerOfRequest else {
-            throw TDSServerError(.connectionClosed, "the connection closed during the request")
+        let channel: ResponseChannel
+        switch outcome.channelResult {
+        case .success(let value): channel = value
+        case .failure(let error): throw error
+        }
+        guard let writer = writerOfRequest else {
+            throw TDSServerError(.invalidResponse, "the request produced no response writer")
         }
         if channel.interruption == .closed {
             throw TDSServerError(.connectionClosed, "the connection closed during the request")

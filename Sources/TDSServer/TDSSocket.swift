@@ -23,7 +23,16 @@ final class TDSSocket: Sendable {
     /// Stops both directions: blocked `recv`/`send`/`accept` calls on the socket return.
     func shutdown() {
         guard !isShutDown.exchange(true, ordering: .relaxed) else { return }
-        _ = Glibc.shutdown(descriptor, Int32(SHUT_RDWR))
+        _ = systemShutdown(descriptor, Int32(SHUT_RDWR))
+    }
+
+    /// Makes reads fail after `timeout` without data (nil: wait for ever).
+    func setReceiveTimeout(_ timeout: Duration?) {
+        let (seconds, attoseconds) = (timeout ?? .zero).components
+        var value = timeval()
+        value.tv_sec = .init(seconds)
+        value.tv_usec = .init(attoseconds / 1_000_000_000_000)
+        _ = setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &value, socklen_t(MemoryLayout<timeval>.size))
     }
 
     /// Reads exactly `count` bytes; throws `connectionClosed` on end of stream or error.
@@ -37,7 +46,10 @@ final class TDSSocket: Sendable {
             } else if result < 0, errno == EINTR {
                 continue
             } else {
-                let reason = result == 0 ? "the client closed the connection" : "reading from the client failed: \(String(cString: strerror(errno)))"
+                let code = errno
+                let reason = result == 0 ? "the client closed the connection"
+                    : code == EAGAIN || code == EWOULDBLOCK ? "the client sent nothing within the login timeout"
+                    : "reading from the client failed: \(String(cString: strerror(code)))"
                 throw TDSServerError(.connectionClosed, reason)
             }
         }
@@ -48,7 +60,7 @@ final class TDSSocket: Sendable {
     func send(_ bytes: [UInt8]) throws(TDSServerError) {
         var sent = 0
         while sent < bytes.count {
-            let result = bytes.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress! + sent, bytes.count - sent, Int32(MSG_NOSIGNAL)) }
+            let result = bytes.withUnsafeBytes { systemSend(descriptor, $0.baseAddress! + sent, bytes.count - sent, Int32(MSG_NOSIGNAL)) }
             if result > 0 {
                 sent += result
             } else if result < 0, errno == EINTR {
@@ -129,3 +141,11 @@ extension TDSSocket {
         return (first.header.type, payload)
     }
 }
+
+#if canImport(Glibc)
+private let systemShutdown = Glibc.shutdown
+private let systemSend = Glibc.send
+#else
+private let systemShutdown = Darwin.shutdown
+private let systemSend = Darwin.send
+#endif

@@ -90,6 +90,14 @@ struct MalformedInputTests {
         }
     }
 
+    @Test func aClientThatNeverLogsInIsClosedAfterTheLoginTimeout() async throws {
+        let harness = try ServerHarness(loginTimeout: .milliseconds(200))
+        let client = try RawTDSClient(port: harness.port)
+        #expect(try await BlockingThread().run { try client.readUntilClosed() })
+        #expect(await harness.recorder.wait { _ in harness.server.sessionCount == 0 })
+        await harness.stop()
+    }
+
     @Test func unsupportedParameterTypeIsAnErrorAndTheSessionGoesOn() async throws {
         let harness = try ServerHarness()
         let client = try RawTDSClient(port: harness.port)

@@ -10,14 +10,18 @@ struct ServerHarness {
 
     static let logger: Logger = {
         var logger = Logger(label: "tds-server-test")
-        logger.logLevel = .warning
+        logger.logLevel = .error
         return logger
     }()
 
-    init(scripts: [String: ScriptedHandler.Script] = [:], rpcScript: (@Sendable (TDSRPCRequest, TDSResponseWriter) async throws -> Void)? = nil) throws {
+    init(
+        scripts: [String: ScriptedHandler.Script] = [:],
+        rpcScript: (@Sendable (TDSRPCRequest, TDSResponseWriter) async throws -> Void)? = nil,
+        loginTimeout: Duration = .seconds(30)
+    ) throws {
         let recorder = Recorder()
         let handler = ScriptedHandler(recorder: recorder, scripts: scripts, rpcScript: rpcScript)
-        let server = try TDSServer(configuration: .init(host: "127.0.0.1", port: 0), handler: handler, logger: Self.logger)
+        let server = try TDSServer(configuration: .init(host: "127.0.0.1", port: 0, loginTimeout: loginTimeout), handler: handler, logger: Self.logger)
         self.server = server
         self.recorder = recorder
         self.serving = Task { try await server.run() }
