@@ -80,4 +80,18 @@ struct CancellationTests {
         #expect(stopped.code == .connectionClosed || stopped.code == .cancelled)
         await harness.stop()
     }
+
+    @Test func shutdownClosesASessionStuckOnAClientThatDoesNotRead() async throws {
+        let harness = try ServerHarness()
+        let stuck = try await harness.connect()
+        _ = try await stuck.stream("MANY 1000000")
+        #expect(harness.server.sessionCount == 1)
+        // run() returns only once the blocked session thread has ended and its handler stopped.
+        await harness.stop()
+        #expect(harness.server.sessionCount == 0)
+        let stopped = try #require(harness.recorder.snapshot.stoppedStreams.first)
+        #expect(stopped.rows < 1_000_000)
+        #expect(harness.recorder.snapshot.endedSessions.count == 1)
+        await stuck.close()
+    }
 }
