@@ -46,7 +46,7 @@ public final class TDSServer: Service, Sendable {
 
     /// Binds and listens.
     /// - Throws: ``TDSServerError`` `bindFailed` when the address is invalid or the port is taken.
-    public init(configuration: Configuration, handler: any TDSRequestHandler, logger: Logger) throws {
+    public init(configuration: Configuration, handler: any TDSRequestHandler, logger: Logger) throws(TDSServerError) {
         self.configuration = configuration
         self.handler = handler
         var logger = logger
