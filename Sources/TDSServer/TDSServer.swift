@@ -62,7 +62,8 @@ public final class TDSServer: Service, Sendable {
 
     /// Accepts and serves clients until the task is cancelled, a graceful shutdown is triggered, or
     /// ``shutdown()`` is called; then stops listening, closes every session (cancelling their
-    /// requests) and returns once all session threads have ended.
+    /// requests, as SQL Server does on shutdown) and returns once all session threads have ended.
+    /// A handler that ignores cancellation delays the return until it finishes.
     public func run() async throws {
         startAccepting()
         await withGracefulShutdownHandler {

@@ -13,6 +13,11 @@ import Synchronization
 /// Swift's concurrency pool (a task per request); the two meet in a ``ResponseChannel``. A slow
 /// or stuck client therefore blocks only its own thread, never the pool or other sessions.
 ///
+/// Why a plain thread and not an actor on a `ThreadExecutor`: while a request runs, the thread must
+/// wait on two things at once — packets from the handler and bytes from the client (an ATTENTION
+/// or a disconnect) — which `poll` on the socket and a wake-up pipe does, and an executor's job
+/// queue cannot. No Swift job ever runs on this thread.
+///
 /// Any protocol violation ends this session only: it is logged, the socket is closed, and the
 /// handler is told with `sessionEnded`.
 final class TDSServerSession: Sendable {
