@@ -75,6 +75,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(name: "TDSServer", dependencies: ["Executors", .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")], swiftSettings: swiftSettings),
         .target(
             name: "SQLite",
             dependencies: [
@@ -125,6 +126,7 @@ let package = Package(
         .testTarget(name: "FreeTDSTests", dependencies: ["FreeTDS"], swiftSettings: swiftSettings),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"], swiftSettings: swiftSettings),
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "Kafka", "SQLite", "FerryTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "TDSServerTests", dependencies: ["TDSServer", "FreeTDS", "CFreeTDS"], swiftSettings: swiftSettings),
         .testTarget(name: "FerryCoreTests", dependencies: ["FerryCore"], swiftSettings: swiftSettings),
         .testTarget(name: "TSQLTests", dependencies: ["TSQL"], swiftSettings: swiftSettings),
     ]
