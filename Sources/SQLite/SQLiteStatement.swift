@@ -18,14 +18,19 @@ final class SQLiteStatement {
 
     init(sql: String, database: SQLiteDatabaseHandle, cached: Bool) throws(SQLiteError) {
         var statement: OpaquePointer?
-        var tail: UnsafePointer<CChar>?
         let flags = cached ? UInt32(SQLITE_PREPARE_PERSISTENT) : 0
-        let rc = sqlite3_prepare_v3(database.pointer, sql, -1, flags, &statement, &tail)
+        // The tail points into the C string, so it is only valid inside withCString.
+        let (rc, hasMoreStatements) = sql.withCString { text -> (Int32, Bool) in
+            var tail: UnsafePointer<CChar>?
+            let rc = sqlite3_prepare_v3(database.pointer, text, -1, flags, &statement, &tail)
+            guard rc == SQLITE_OK, let tail, tail.pointee != 0 else { return (rc, false) }
+            return (rc, String(cString: tail).contains { !$0.isWhitespace && $0 != ";" })
+        }
         guard rc == SQLITE_OK, let statement else {
             sqlite3_finalize(statement)
             throw database.lastError(sql: sql, resultCode: rc == SQLITE_OK ? SQLITE_MISUSE : rc)
         }
-        if let tail, tail.pointee != 0, String(cString: tail).contains(where: { !$0.isWhitespace && $0 != ";" }) {
+        if hasMoreStatements {
             sqlite3_finalize(statement)
             throw SQLiteError(
                 code: .misuse,
