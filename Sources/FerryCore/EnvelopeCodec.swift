@@ -54,8 +54,9 @@ public struct EnvelopeCodec: Sendable {
     /// The records for one event: the event, then a tombstone after a delete (unless disabled or
     /// the table has no key, where compaction cannot use it).
     public func encode(_ event: ChangeEvent, schema: TableSchema) throws(FerryCoreError) -> [EncodedRecord] {
+        let value = try encodeValue(event, schema: schema)
         let key = try encodeKey(for: event, schema: schema)
-        var records = [EncodedRecord(key: key, value: try encodeValue(event, schema: schema))]
+        var records = [EncodedRecord(key: key, value: value)]
         if event.operation == .delete, configuration.tombstonesOnDelete, key != nil {
             records.append(EncodedRecord(key: key, value: nil))
         }
