@@ -160,7 +160,8 @@ extension EnvelopeCodec {
             }
             let rowStruct = fields.first { $0["field"] == .string("after") } ?? fields.first { $0["field"] == .string("before") }
             if let rowStruct {
-                for field in try fieldSchemas(rowStruct, path: "schema.fields[after]") {
+                // With a table schema the `schema` part only refines Debezium's units; without one it must name every type.
+                for field in try fieldSchemas(rowStruct, path: "schema.fields[after]", inferTypes: schema == nil) {
                     byName[field.name] = field
                     if let connect = field.connect { hints[field.name] = connect }
                 }
@@ -180,7 +181,7 @@ extension EnvelopeCodec {
     }
 
     /// The column types described by a Connect struct schema.
-    static func fieldSchemas(_ structSchema: JSONValue, path: String) throws(FerryCoreError) -> [FieldType] {
+    static func fieldSchemas(_ structSchema: JSONValue, path: String, inferTypes: Bool = true) throws(FerryCoreError) -> [FieldType] {
         let reader = try JSONObjectReader(structSchema, path: path)
         guard case .array(let fields) = try reader.required("fields") else {
             throw reader.invalid("fields", expected: "an array", found: reader.optional("fields")!)
@@ -202,7 +203,7 @@ extension EnvelopeCodec {
                 result.append(FieldType(name: name, type: type, connect: nil))
                 continue
             }
-            guard let inferred = inferType(connect) else {
+            guard let inferred = inferType(connect) ?? (inferTypes ? nil : try? SQLServerDataType(.sqlVariant)) else {
                 throw FerryCoreError(.missingTypeInformation, "'\(f.path)' (\(connectType) \(semantic ?? "")) does not say which SQL Server type column '\(name)' has",
                                      context: ["field": f.path, "column": name])
             }

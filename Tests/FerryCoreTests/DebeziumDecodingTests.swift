@@ -156,3 +156,19 @@ let debeziumUpdateWithSchema = #"""
         #expect(try EnvelopeCodec().decodeKey(Array(#"{"id":9223372036854775807}"#.utf8), schema: schema, writtenByDebezium: true) == ["id": .int(.max)])
     }
 }
+
+@Suite struct DebeziumSchemaPartTests {
+    /// A field Ferry cannot map from its Connect schema alone is fine when the table schema names its type.
+    @Test func aTableSchemaCoversFieldsTheSchemaPartCannotName() throws {
+        let value = #"{"schema":{"type":"struct","fields":[{"type":"struct","fields":[{"type":"int32","optional":false,"field":"id"},{"type":"struct","fields":[{"type":"bytes","optional":false,"field":"wkb"},{"type":"int32","optional":true,"field":"srid"}],"optional":true,"name":"io.debezium.data.geometry.Geometry","field":"shape"}],"optional":true,"name":"s.db.dbo.t.Value","field":"after"}],"optional":false,"name":"s.db.dbo.t.Envelope"},"payload":{"before":null,"after":{"id":1,"shape":{"wkb":"AQEAAAA=","srid":0}},"source":{"version":"3.0.0.Final","connector":"sqlserver","name":"s","ts_ms":1,"snapshot":"false","db":"db","schema":"dbo","table":"t","change_lsn":"00000027:00000758:0003","commit_lsn":"00000027:00000758:0005","event_serial_no":1},"op":"c","ts_ms":2}}"#
+        #expect(throws: FerryCoreError.self) { try EnvelopeCodec().decode(key: nil, value: Array(value.utf8), schema: nil) }
+        let schema = try TableSchema(identity: TableIdentity(database: "db", schema: "dbo", table: "t"),
+                                     columns: [ColumnDefinition(name: "id", type: try SQLServerDataType(declaration: "int")),
+                                               ColumnDefinition(name: "shape", type: try SQLServerDataType(declaration: "geometry"))],
+                                     keyColumns: ["id"])
+        let decoded = try EnvelopeCodec().decode(key: nil, value: Array(value.utf8), schema: schema)
+        guard case .change(let event) = decoded else { Issue.record("expected a change"); return }
+        #expect(event.after?["shape"] == .spatial(srid: 0, wellKnownBinary: [1, 1, 0, 0, 0]))
+        #expect(event.transaction == nil)
+    }
+}
