@@ -1,4 +1,4 @@
-public import struct Foundation.UUID
+import struct Foundation.UUID
 import struct Foundation.Data
 
 /// How column values are written in an event: Ferry's own encoding, or Debezium's (read only).

@@ -22,7 +22,7 @@ let valueCases: [ValueCase] = [
     ValueCase(declaration: "bigint", value: .int(.min), json: "-9223372036854775808"),
     ValueCase(declaration: "bigint", value: .int(.max), json: "9223372036854775807"),
     ValueCase(declaration: "real", value: .real(.greatestFiniteMagnitude), json: "3.4028235e+38"),
-    ValueCase(declaration: "real", value: .real(-1.17549435e-38), json: "-1.1754944e-38"),
+    ValueCase(declaration: "real", value: .real(-Float.leastNormalMagnitude), json: "-1.1754944e-38"),
     ValueCase(declaration: "float", value: .float(-.greatestFiniteMagnitude), json: "-1.7976931348623157e+308"),
     ValueCase(declaration: "float", value: .float(2.2250738585072014e-308), json: "2.2250738585072014e-308"),
     ValueCase(declaration: "float", value: .float(0.1), json: "0.1"),

@@ -130,3 +130,25 @@ let sourceJSON = #""source":{"version":"ferry-1","connector":"sqlserver","name":
         #expect(throws: FerryCoreError.self) { try ChangeEvent(operation: .delete, before: nil, after: nil, source: source(), timestampMilliseconds: 0) }
     }
 }
+
+@Suite struct EnvelopeRoundTripTests {
+    /// Every value case as one column of one wide table: through the envelope and back, with and
+    /// without the schema part (the latter decoding from the schema part alone).
+    @Test(arguments: [false, true])
+    func everyTypeRoundTripsThroughTheEnvelope(includeSchema: Bool) throws {
+        var columns = [ColumnDefinition(name: "id", type: try SQLServerDataType(declaration: "bigint"), isNullable: false)]
+        var after: Row = ["id": .int(.min)]
+        for (index, c) in valueCases.enumerated() {
+            let name = "c\(index)_\(c.declaration.filter(\.isLetter))"
+            columns.append(ColumnDefinition(name: name, type: try SQLServerDataType(declaration: c.declaration)))
+            after[name] = c.value
+        }
+        let schema = try TableSchema(identity: TableIdentity(database: "inventory", schema: "dbo", table: "customers"), columns: columns, keyColumns: ["id"])
+        let event = try ChangeEvent(operation: .update, before: after, after: after, source: source(), timestampMilliseconds: 1)
+        let codec = EnvelopeCodec(configuration: .init(includeSchema: includeSchema))
+        let records = try codec.encode(event, schema: schema)
+        let decoded = try codec.decode(key: records[0].key, value: records[0].value, schema: includeSchema ? nil : schema)
+        #expect(decoded == .change(event))
+        if includeSchema { #expect(try codec.decodeKey(records[0].key!, schema: nil) == ["id": .int(.min)]) }
+    }
+}
