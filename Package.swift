@@ -89,6 +89,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "TSQL", swiftSettings: swiftSettings),
+        .target(name: "SQLServerEmulator", dependencies: ["TSQL", "Postgres", .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
         .target(
             name: "EventLog",
             dependencies: [
@@ -127,5 +128,6 @@ let package = Package(
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "Kafka", "SQLite", "FerryTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "FerryCoreTests", dependencies: ["FerryCore"], swiftSettings: swiftSettings),
         .testTarget(name: "TSQLTests", dependencies: ["TSQL"], swiftSettings: swiftSettings),
+        .testTarget(name: "SQLServerEmulatorTests", dependencies: ["SQLServerEmulator", "Postgres", "FerryTestSupport"], swiftSettings: swiftSettings),
     ]
 )

@@ -1,0 +1,212 @@
+import Postgres
+import TSQL
+
+/// What a data change did, handed to ``EngineSession/applyChange(_:)``: the one place every
+/// INSERT, UPDATE and DELETE on a user table goes through (where change capture hooks in).
+struct DataChange: Sendable {
+    enum Kind: String, Sendable {
+        case insert = "INSERT", update = "UPDATE", delete = "DELETE"
+    }
+    var kind: Kind
+    var table: TableRecord
+    /// The PostgreSQL statement; it returns one row per changed row (the identity value for inserts).
+    var sql: String
+}
+
+extension EngineSession {
+    /// Runs a data change on a user table and returns the rows it changed.
+    ///
+    /// Every DML statement goes through here, inside the statement's transaction, so change capture
+    /// can be added in one place (see docs: row triggers on the user tables writing before/after
+    /// images to a journal, stamped with a commit sequence at COMMIT).
+    func applyChange(_ change: DataChange) async throws -> PostgresRows {
+        try await connection.query(change.sql)
+    }
+
+    func dmlTarget(_ target: DMLTarget) async throws -> TableRecord {
+        guard case .table(let name, _) = target else { throw SQLServerError.notSupported("table variables") }
+        let translator = self.translator
+        return try await translator.resolveTable(name)
+    }
+
+    // MARK: INSERT
+
+    func insert(_ insert: InsertStatement) async throws -> Int {
+        if insert.output != nil { throw SQLServerError.notSupported("OUTPUT") }
+        if insert.top != nil { throw SQLServerError.notSupported("TOP") }
+        let table = try await dmlTarget(insert.target)
+        let definition = table.definition
+        let translator = self.translator
+        let builder = TableBuilder(table: table)
+        let identityInsert = identityInsertTable?.objectID == table.objectID && identityInsertTable?.databaseID == table.database.id
+        let identity = definition.identityColumn
+
+        var columns: [ColumnMetadata] = []
+        if insert.columns.isEmpty {
+            if identityInsert, identity != nil, case .defaultValues = insert.source {} else if identityInsert, identity != nil {
+                throw SQLServerError(
+                    code: .identityNeedsColumnList,
+                    message: "An explicit value for the identity column in table '\(table.twoPartName)' can only be specified when a column list is used and IDENTITY_INSERT is ON.")
+            }
+            columns = definition.columns.filter {
+                $0.identity == nil && $0.computedDefinition == nil && $0.type.base != .rowversion
+            }
+        } else {
+            for name in insert.columns {
+                guard let column = definition.column(named: name.value) else {
+                    throw SQLServerError.invalidColumnName(name.value)
+                }
+                if column.computedDefinition != nil {
+                    throw SQLServerError(
+                        code: .computedColumnNotModifiable,
+                        message: "The column \"\(column.name)\" cannot be modified because it is either a computed column or is the result of a UNION operator.")
+                }
+                columns.append(column)
+            }
+        }
+        if let identity {
+            let listed = columns.contains { $0.columnID == identity.columnID }
+            if listed, !identityInsert { throw SQLServerError.identityInsertOff(table: table.twoPartName) }
+            if !listed, identityInsert, !insert.columns.isEmpty {
+                throw SQLServerError.identityValueRequired(table: table.twoPartName)
+            }
+        }
+
+        let columnList = columns.map { PostgresIdentifier.quote($0.pgName) }.joined(separator: ", ")
+        let returning = " RETURNING " + (identity.map { PostgresIdentifier.quote($0.pgName) + "::text" } ?? "NULL")
+        var sql: String
+        switch insert.source {
+        case .defaultValues:
+            sql = "INSERT INTO \(table.pgQualifiedName) DEFAULT VALUES"
+        case .values(let rows):
+            var rowTexts: [String] = []
+            for row in rows {
+                if row.count != columns.count {
+                    if insert.columns.isEmpty { throw SQLServerError.valueCountMismatch() }
+                    throw row.count < columns.count
+                        ? SQLServerError(
+                            code: .moreColumnsThanValues,
+                            message: "There are more columns in the INSERT statement than values specified in the VALUES clause. The number of values in the VALUES clause must match the number of columns specified in the INSERT statement.",
+                            abortsBatch: true)
+                        : SQLServerError(
+                            code: .fewerColumnsThanValues,
+                            message: "There are fewer columns in the INSERT statement than values specified in the VALUES clause. The number of values in the VALUES clause must match the number of columns specified in the INSERT statement.",
+                            abortsBatch: true)
+                }
+                var values: [String] = []
+                for (column, value) in zip(columns, row) {
+                    if case .default = value {
+                        values.append("DEFAULT")
+                        continue
+                    }
+                    let translated = try await translator.expression(value, scope: Scope(sources: [], parent: nil))
+                    values.append(try builder.assignment(translated, to: column, translator: translator))
+                }
+                rowTexts.append("(" + values.joined(separator: ", ") + ")")
+            }
+            sql = "INSERT INTO \(table.pgQualifiedName) (\(columnList)) VALUES " + rowTexts.joined(separator: ", ")
+        case .query(let query):
+            let source = try await translator.query(query, parent: nil)
+            guard source.columns.count == columns.count else {
+                if insert.columns.isEmpty { throw SQLServerError.valueCountMismatch() }
+                throw SQLServerError(
+                    code: .init(120),
+                    message: "The select list for the INSERT statement contains \(source.columns.count < columns.count ? "fewer" : "more") items than the insert list. The number of SELECT values must match the number of INSERT columns.",
+                    abortsBatch: true)
+            }
+            var values: [String] = []
+            for (index, column) in columns.enumerated() {
+                let value = TranslatedExpression(sql: "s.c\(index + 1)", type: source.columns[index].type)
+                values.append(try builder.assignment(value, to: column, translator: translator))
+            }
+            sql = "INSERT INTO \(table.pgQualifiedName) (\(columnList)) SELECT \(values.joined(separator: ", ")) FROM (\(source.sql)) AS s"
+        case .execute:
+            throw SQLServerError.notSupported("INSERT EXEC")
+        }
+        let rows = try await applyChange(DataChange(kind: .insert, table: table, sql: sql + returning))
+        if let identity, let last = rows.last, let value = try last.decode(String?.self, at: 0) {
+            lastIdentity = value
+            if identityInsert {
+                // SQL Server moves the identity past explicitly inserted values; PostgreSQL does not.
+                try await advanceIdentity(table: table, column: identity)
+            }
+        }
+        return rows.count
+    }
+
+    private func advanceIdentity(table: TableRecord, column: ColumnMetadata) async throws {
+        guard let identity = column.identity else { return }
+        let sequence = "pg_get_serial_sequence(\(PostgresLiteral.quote(table.pgQualifiedName)), \(PostgresLiteral.quote(column.pgName)))"
+        let aggregate = identity.increment > 0 ? "max" : "min"
+        let comparison = identity.increment > 0 ? ">" : "<"
+        try await connection.query(
+            """
+            SELECT setval(\(sequence), m) FROM (SELECT \(aggregate)(\(PostgresIdentifier.quote(column.pgName)))::bigint AS m
+            FROM \(table.pgQualifiedName)) AS x
+            WHERE m IS NOT NULL AND m \(comparison) coalesce(pg_sequence_last_value(\(sequence)::regclass), \(identity.seed - identity.increment))
+            """)
+    }
+
+    // MARK: UPDATE and DELETE
+
+    func update(_ update: UpdateStatement) async throws -> Int {
+        if update.output != nil { throw SQLServerError.notSupported("OUTPUT") }
+        if update.top != nil { throw SQLServerError.notSupported("TOP") }
+        if !update.from.isEmpty { throw SQLServerError.notSupported("UPDATE FROM") }
+        let table = try await dmlTarget(update.target)
+        let translator = self.translator
+        let builder = TableBuilder(table: table)
+        let pgAlias = translator.nextAlias()
+        let scope = Scope(sources: [translator.bind(table, alias: pgAlias, exposedName: table.name)], parent: nil)
+        var assignments: [String] = []
+        for clause in update.assignments {
+            guard case .column(let reference) = clause.target else { throw SQLServerError.notSupported("SET @variable in UPDATE") }
+            guard let column = table.definition.column(named: reference.column.value) else {
+                throw SQLServerError.invalidColumnName(reference.column.value)
+            }
+            if column.identity != nil {
+                throw SQLServerError(code: .identityNotUpdatable, message: "Cannot update identity column '\(column.name)'.")
+            }
+            if column.computedDefinition != nil {
+                throw SQLServerError(
+                    code: .computedColumnNotModifiable,
+                    message: "The column \"\(column.name)\" cannot be modified because it is either a computed column or is the result of a UNION operator.")
+            }
+            var value = clause.value
+            if clause.operation != .assign {
+                value = .binary(.column(reference), Self.binaryOperator(clause.operation), clause.value)
+            }
+            let sql: String
+            if case .default = value {
+                sql = "DEFAULT"
+            } else {
+                let translated = try await translator.expression(value, scope: scope)
+                sql = try builder.assignment(translated, to: column, translator: translator)
+            }
+            assignments.append("\(PostgresIdentifier.quote(column.pgName)) = \(sql)")
+        }
+        for column in table.definition.columns where column.type.base == .rowversion {
+            assignments.append("\(PostgresIdentifier.quote(column.pgName)) = int8send(nextval('sqlserver_catalog.rowversions'))")
+        }
+        var sql = "UPDATE \(table.pgQualifiedName) AS \(pgAlias) SET \(assignments.joined(separator: ", "))"
+        if let condition = update.whereClause {
+            sql += " WHERE " + (try await translator.condition(condition, scope: scope))
+        }
+        return try await applyChange(DataChange(kind: .update, table: table, sql: sql + " RETURNING 1")).count
+    }
+
+    func delete(_ delete: DeleteStatement) async throws -> Int {
+        if delete.output != nil { throw SQLServerError.notSupported("OUTPUT") }
+        if delete.top != nil { throw SQLServerError.notSupported("TOP") }
+        if !delete.from.isEmpty { throw SQLServerError.notSupported("DELETE FROM … FROM") }
+        let table = try await dmlTarget(delete.target)
+        let translator = self.translator
+        let pgAlias = translator.nextAlias()
+        let scope = Scope(sources: [translator.bind(table, alias: pgAlias, exposedName: table.name)], parent: nil)
+        var sql = "DELETE FROM \(table.pgQualifiedName) AS \(pgAlias)"
+        if let condition = delete.whereClause {
+            sql += " WHERE " + (try await translator.condition(condition, scope: scope))
+        }
+        return try await applyChange(DataChange(kind: .delete, table: table, sql: sql + " RETURNING 1")).count
+    }
+}
