@@ -16,7 +16,9 @@ extension EngineSession {
             let type = try await translator.resolveType(declaration.type)
             variables[key] = Variable(type: type, text: nil)
             if let initial = declaration.initialValue {
-                variables[key]?.text = try await evaluate(initial, as: type)
+                // Evaluate before mutating: the evaluation reads `variables`.
+                let value = try await evaluate(initial, as: type)
+                variables[key]?.text = value
             }
         }
     }
@@ -40,7 +42,8 @@ extension EngineSession {
             }
             expression = .binary(.variable(name), binary, value)
         }
-        variables[key]?.text = try await evaluate(expression, as: variable.type)
+        let newValue = try await evaluate(expression, as: variable.type)
+        variables[key]?.text = newValue
     }
 
     /// Evaluates a scalar expression in PostgreSQL, converted to `type`; returns PostgreSQL's text

@@ -151,6 +151,9 @@ extension Translator {
             return arguments[index]
         }
         func text(_ index: Int) throws(SQLServerError) -> String { "(\(try argument(index).sql))::text" }
+        // PostgreSQL refuses substring searches under the nondeterministic case-insensitive
+        // collation, so REPLACE and CHARINDEX search under "C" (case-sensitively).
+        func searchText(_ index: Int) throws(SQLServerError) -> String { "((\(try argument(index).sql))::text COLLATE \"C\")" }
         let over = try await call.over.asyncMap { try await window($0, scope: scope, ctes: ctes) }
         let distinct = call.isDistinct ? "DISTINCT " : ""
 
@@ -177,17 +180,17 @@ extension Translator {
                 sql: "\(name.lowercased())(\(try text(0)), \(try argument(1).sql))", type: try argument(0).type?.systemType)
         case "REPLACE":
             return TranslatedExpression(
-                sql: "replace(\(try text(0)), \(try text(1)), \(try text(2)))", type: try argument(0).type?.systemType)
+                sql: "replace(\(try searchText(0)), \(try searchText(1)), \(try text(2)))", type: try argument(0).type?.systemType)
         case "REPLICATE":
             return TranslatedExpression(sql: "repeat(\(try text(0)), \(try argument(1).sql))", type: SQLServerType(.varchar, length: .max))
         case "CHARINDEX":
             if arguments.count > 2 {
                 let start = "greatest(\(try argument(2).sql), 1)"
                 return TranslatedExpression(
-                    sql: "(CASE WHEN strpos(substr(\(try text(1)), \(start)), \(try text(0))) = 0 THEN 0 ELSE strpos(substr(\(try text(1)), \(start)), \(try text(0))) + \(start) - 1 END)",
+                    sql: "(CASE WHEN strpos(substr(\(try searchText(1)), \(start)), \(try searchText(0))) = 0 THEN 0 ELSE strpos(substr(\(try searchText(1)), \(start)), \(try searchText(0))) + \(start) - 1 END)",
                     type: .int)
             }
-            return TranslatedExpression(sql: "strpos(\(try text(1)), \(try text(0)))", type: .int)
+            return TranslatedExpression(sql: "strpos(\(try searchText(1)), \(try searchText(0)))", type: .int)
         case "CONCAT":
             return TranslatedExpression(
                 sql: "concat(\(try arguments.indices.map { i throws(SQLServerError) in try text(i) }.joined(separator: ", ")))",
