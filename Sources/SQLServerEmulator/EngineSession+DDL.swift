@@ -154,7 +154,7 @@ extension EngineSession {
             }
             metadata.defaultName = name
             metadata.defaultObjectID = objectID
-            metadata.defaultDefinition = "(" + TSQLPrinter.print(value) + ")"
+            metadata.defaultDefinition = Self.moduleDefinition(value)
             let translated = try await translator.expression(value, scope: Scope(sources: [], parent: nil))
             defaultSQL = try builder.assignment(translated, to: metadata, translator: translator)
             try await catalog.insertObject(
@@ -288,6 +288,17 @@ extension EngineSession {
             return "\(prefix)__\(table.prefix(9))__\(column.prefix(5))__\(hex)"
         }
         return "\(prefix)__\(table.prefix(8))__\(hex)\(String(format: "%08X", UInt32(truncatingIfNeeded: objectID)))"
+    }
+
+    /// A default's text as `sys.default_constraints.definition` shows it: in parentheses, numeric
+    /// constants in two (`((0))`, `(getdate())`, `('x')`).
+    static func moduleDefinition(_ expression: TSQL.Expression) -> String {
+        switch expression {
+        case .literal(.integer), .literal(.decimal), .literal(.float), .literal(.money), .unary(.minus, .literal):
+            "((" + TSQLPrinter.print(expression) + "))"
+        default:
+            "(" + TSQLPrinter.print(expression) + ")"
+        }
     }
 
     static func integerConstant(_ expression: TSQL.Expression) -> Int64? {

@@ -1,5 +1,5 @@
-public import Logging
-public import Postgres
+import Logging
+import Postgres
 import TSQL
 
 /// One client's session: its current database, transaction nesting (`@@TRANCOUNT`), SET options

@@ -1,0 +1,150 @@
+import Postgres
+@testable import SQLServerEmulator
+import Testing
+
+@Suite struct CatalogAndDDLTests {
+    @Test func stateSurvivesANewEngine() async throws {
+        try await EmulatorTestDatabase.withDatabase { url in
+            var engine = try await SQLServerEngine.open(postgresURL: url, logger: EmulatorTestDatabase.logger)
+            var session = try await engine.makeSession()
+            try await session.run(
+                """
+                CREATE DATABASE Persist;
+                """)
+            try await session.run("USE Persist")
+            try await session.run(
+                """
+                CREATE TYPE dbo.Name FROM nvarchar(50) NOT NULL;
+                CREATE TABLE dbo.Person (ID int IDENTITY(1,1) PRIMARY KEY, Name dbo.Name, Joined datetime NOT NULL DEFAULT getdate());
+                INSERT INTO dbo.Person (Name) VALUES (N'Ann'), (N'Bob');
+                """)
+            await session.close()
+
+            engine = try await SQLServerEngine.open(postgresURL: url, logger: EmulatorTestDatabase.logger)
+            session = try await engine.makeSession(database: "Persist")
+            #expect(await session.database.name == "Persist")
+            try await session.run("INSERT INTO dbo.Person (Name) VALUES (N'Cy')")
+            let set = try #require(try await session.resultSets("SELECT ID, Name FROM dbo.Person ORDER BY ID").first)
+            #expect(set.rows == [[.integer(1), .string("Ann")], [.integer(2), .string("Bob")], [.integer(3), .string("Cy")]])
+            #expect(set.columns.map(\.type.declaration) == ["int", "dbo.Name"])
+            #expect(set.columns[1].isNullable == false)
+            let error = try #require(try await session.errors("INSERT INTO dbo.Person (Name) VALUES (NULL)").first)
+            #expect(error.number == 515)
+            await session.close()
+
+            await #expect(throws: SQLServerError.self) { try await engine.makeSession(database: "Missing") }
+        }
+    }
+
+    @Test func catalogRecordsColumnsConstraintsAndIndexes() async throws {
+        try await EmulatorTestDatabase.withSession { session, _, url in
+            try await session.run(
+                """
+                CREATE SCHEMA Sales;
+                CREATE TABLE Sales.Product (
+                    ProductID int IDENTITY(5, 2) NOT NULL,
+                    Code char(4) NOT NULL,
+                    Price decimal(9, 2) NOT NULL CONSTRAINT DF_Product_Price DEFAULT ((0)),
+                    Tag varbinary(max) NULL,
+                    Doubled AS (Price * 2),
+                    CONSTRAINT PK_Product PRIMARY KEY (ProductID),
+                    CONSTRAINT UQ_Product_Code UNIQUE (Code)
+                );
+                CREATE INDEX IX_Product_Price ON Sales.Product (Price DESC) INCLUDE (Code) WHERE Price > 0;
+                """)
+            let connection = try await PostgresConnection.connect(url: url, logger: EmulatorTestDatabase.logger)
+            let catalog = Catalog(connection: connection)
+            let database = try #require(try await catalog.database(named: "MASTER"))
+            let schema = try #require(try await catalog.schema(in: database, named: "sales"))
+            #expect(schema.pgSchema == "master.sales")
+            let table = try #require(try await catalog.table(in: database, schema: schema, named: "product"))
+            #expect(table.name == "Product")
+            let columns = table.definition.columns
+            #expect(columns.map(\.name) == ["ProductID", "Code", "Price", "Tag", "Doubled"])
+            #expect(columns.map(\.type.declaration) == ["int", "char(4)", "decimal(9,2)", "varbinary(max)", "decimal(9,2)"])
+            #expect(columns[0].identity == .init(seed: 5, increment: 2))
+            #expect(columns[2].defaultDefinition == "((0))")
+            #expect(columns[2].defaultName == "DF_Product_Price")
+            #expect(columns[4].computedDefinition == "([Price] * 2)" || columns[4].computedDefinition == "(Price * 2)")
+            #expect(columns[3].type.maxLength == -1)
+            let indexes = table.definition.indexes
+            #expect(indexes.map(\.name) == ["PK_Product", "UQ_Product_Code", "IX_Product_Price"])
+            #expect(indexes[0].isClustered && indexes[0].indexID == 1)
+            #expect(indexes[2].includedColumns == ["Code"])
+            #expect(indexes[2].keyColumns == [.init(name: "Price", isDescending: true)])
+            #expect(indexes[2].filterDefinition == "(Price > 0)")
+            let objects = try await connection.query(
+                "SELECT name, type FROM sqlserver_catalog.objects WHERE parent_object_id = $1 ORDER BY name",
+                [.int64(Int64(table.objectID))])
+            #expect(
+                try objects.map { [try $0.decode(String.self, at: 0), try $0.decode(String.self, at: 1)] }
+                    == [["DF_Product_Price", "D"], ["PK_Product", "PK"], ["UQ_Product_Code", "UQ"]])
+            await connection.close()
+
+            try await session.run("INSERT INTO Sales.Product (Code, Price) VALUES ('ab', 2.5)")
+            let set = try #require(try await session.resultSets("SELECT ProductID, Code, Price, Doubled FROM Sales.Product").first)
+            #expect(set.rows == [[.integer(5), .string("ab  "), .decimal("2.50"), .decimal("5.00")]])
+        }
+    }
+
+    @Test func alterTableAddAndDropColumnAsInTheWalkthrough() async throws {
+        try await EmulatorTestDatabase.withSession { session, _, _ in
+            try await session.run(
+                """
+                CREATE TABLE dbo.Department (DepartmentID smallint IDENTITY(1,1) PRIMARY KEY, Name nvarchar(50) NOT NULL, GroupName nvarchar(50) NOT NULL);
+                INSERT INTO dbo.Department (Name, GroupName) VALUES ('Operations', 'Operations');
+                ALTER TABLE dbo.Department ADD GroupNumber int NULL;
+                UPDATE dbo.Department SET GroupNumber = 7 WHERE Name = 'operations';
+                """)
+            var set = try #require(try await session.resultSets("SELECT * FROM dbo.Department").first)
+            #expect(set.columns.map(\.name) == ["DepartmentID", "Name", "GroupName", "GroupNumber"])
+            #expect(set.rows == [[.integer(1), .string("Operations"), .string("Operations"), .integer(7)]])
+
+            let error = try #require(try await session.errors("ALTER TABLE dbo.Department ADD Code int NOT NULL").first)
+            #expect(error.number == 4901)
+            try await session.run("ALTER TABLE dbo.Department DROP COLUMN GroupNumber")
+            set = try #require(try await session.resultSets("SELECT * FROM dbo.Department").first)
+            #expect(set.columns.map(\.name) == ["DepartmentID", "Name", "GroupName"])
+            try await session.run("DROP TABLE dbo.Department")
+            #expect(try await session.errors("SELECT * FROM dbo.Department").first?.number == 208)
+            #expect(try await session.errors("DROP TABLE dbo.Department").first?.number == 3701)
+            try await session.run("DROP TABLE IF EXISTS dbo.Department")
+        }
+    }
+
+    @Test func datesTimesGuidsAndBinary() async throws {
+        try await EmulatorTestDatabase.withSession { session, _, _ in
+            try await session.run(
+                """
+                CREATE TABLE dbo.Event (
+                    ID int NOT NULL PRIMARY KEY,
+                    At datetimeoffset(7) NOT NULL,
+                    Local datetime2(3) NOT NULL,
+                    Token uniqueidentifier NOT NULL,
+                    Payload varbinary(4) NULL,
+                    Active bit NOT NULL
+                );
+                INSERT INTO dbo.Event VALUES (1, '2024-03-01 10:30:00 +02:00', '2024-03-01 08:30:00.123',
+                    '6F9619FF-8B86-D011-B42D-00C04FC964FF', 0x0102, 'true');
+                """)
+            let set = try #require(try await session.resultSets("SELECT At, Local, Token, Payload, Active FROM dbo.Event WHERE Active = 1").first)
+            let row = try #require(set.rows.first)
+            #expect(
+                row[0]
+                    == .dateTimeOffset(
+                        SQLServerDate(year: 2024, month: 3, day: 1), SQLServerTime(hour: 10, minute: 30, second: 0), offsetMinutes: 120))
+            #expect(
+                row[1]
+                    == .dateTime(
+                        SQLServerDate(year: 2024, month: 3, day: 1),
+                        SQLServerTime(hour: 8, minute: 30, second: 0, nanoseconds: 123_000_000)))
+            #expect(row[2].description == "6F9619FF-8B86-D011-B42D-00C04FC964FF")
+            #expect(row[3] == .binary([1, 2]))
+            #expect(row[4] == .bit(true))
+            #expect(set.columns.map(\.type.declaration) == ["datetimeoffset(7)", "datetime2(3)", "uniqueidentifier", "varbinary(4)", "bit"])
+            let error = try #require(try await session.errors("INSERT INTO dbo.Event VALUES (2, 'not a date', '2024-01-01', NEWID(), NULL, 0)").first)
+            #expect(error.number == 241)
+            #expect(error.message == "Conversion failed when converting date and/or time from character string.")
+        }
+    }
+}
