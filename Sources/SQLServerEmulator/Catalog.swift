@@ -32,6 +32,8 @@ struct TableRecord: Hashable, Sendable {
     var name: String
     var pgName: String
     var definition: TableDefinition
+    /// `U` for a table, `V` for a view.
+    var type: String = "U"
 
     /// `"pg_schema"."pg_table"`.
     var pgQualifiedName: String { PostgresIdentifier.qualified(schema: schema.pgSchema, pgName) }
@@ -248,18 +250,28 @@ struct Catalog: Sendable {
 
     // MARK: Tables
 
-    /// The table `name` in `schema`, or nil if there is no table of that name.
-    func table(in database: DatabaseRecord, schema: SchemaRecord, named name: String) async throws -> TableRecord? {
+    /// The table (or, with `includingViews`, the view) `name` in `schema`, or nil if there is none.
+    func table(in database: DatabaseRecord, schema: SchemaRecord, named name: String, includingViews: Bool = false)
+        async throws -> TableRecord?
+    {
         let rows = try await connection.query(
             """
-            SELECT object_id, name, pg_name, definition::text FROM sqlserver_catalog.objects
-            WHERE database_id = $1 AND schema_id = $2 AND name_key = $3 AND type = 'U'
-            """, [.int64(Int64(database.id)), .int64(Int64(schema.id)), .text(name.lowercased())])
+            SELECT object_id, name, pg_name, definition::text, type FROM sqlserver_catalog.objects
+            WHERE database_id = $1 AND schema_id = $2 AND name_key = $3 AND (type = 'U' OR ($4 AND type = 'V'))
+            """, [.int64(Int64(database.id)), .int64(Int64(schema.id)), .text(name.lowercased()), .bool(includingViews)])
         guard let row = rows.first else { return nil }
         return TableRecord(
             database: database, schema: schema, objectID: try row.decode(Int.self, at: 0),
             name: try row.decode(String.self, at: 1), pgName: try row.decode(String.self, at: 2),
-            definition: try Self.decode(try row.decode(String.self, at: 3)))
+            definition: try Self.decode(try row.decode(String.self, at: 3)), type: try row.decode(String.self, at: 4))
+    }
+
+    /// A stored module's text (`sys.sql_modules.definition`).
+    func module(databaseID: Int, objectID: Int) async throws -> String? {
+        let rows = try await connection.query(
+            "SELECT definition FROM sqlserver_catalog.modules WHERE database_id = $1 AND object_id = $2",
+            [.int64(Int64(databaseID)), .int64(Int64(objectID))])
+        return try rows.first?.decode(String.self, at: 0)
     }
 
     /// The table stored in PostgreSQL as `pgSchema.pgName`, for mapping PostgreSQL errors back.

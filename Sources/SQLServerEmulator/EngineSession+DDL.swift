@@ -459,6 +459,20 @@ extension EngineSession {
                     try await self.catalog.deleteObject(databaseID: table.database.id, objectID: table.objectID)
                     if self.identityInsertTable?.objectID == table.objectID { self.identityInsertTable = nil }
                 }
+            case .view:
+                try await atomically {
+                    let translator = self.translator
+                    let view: TableRecord
+                    do {
+                        view = try await translator.resolveTable(target.name, includingViews: true)
+                    } catch let error as SQLServerError where error.code == .invalidObjectName {
+                        if drop.ifExists { return }
+                        throw SQLServerError.cannotDrop(kind: "view", name: target.name.description)
+                    }
+                    guard view.type == "V" else { throw SQLServerError.cannotDrop(kind: "view", name: target.name.description) }
+                    try await self.connection.execute("DROP VIEW \(view.pgQualifiedName)")
+                    try await self.catalog.deleteObject(databaseID: view.database.id, objectID: view.objectID)
+                }
             case .database:
                 let name = target.name.name.value
                 guard let database = try await atomically({ try await self.catalog.database(named: name) }) else {

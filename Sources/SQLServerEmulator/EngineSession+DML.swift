@@ -26,8 +26,11 @@ extension EngineSession {
     func dmlTarget(_ target: DMLTarget) async throws -> TableRecord {
         guard case .table(let name, _) = target else { throw SQLServerError.notSupported("table variables") }
         let translator = self.translator
-        return try await translator.resolveTable(name)
+        let table = try await translator.resolveTable(name, includingViews: true)
+        if table.type == "V" { throw SQLServerError.notSupported("data changes through a view") }
+        return table
     }
+
 
     // MARK: INSERT
 

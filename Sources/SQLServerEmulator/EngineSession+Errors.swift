@@ -77,6 +77,16 @@ extension EngineSession {
                 code: .conversionFailed,
                 message: "Conversion failed when converting the varchar value '\(Self.quotedValue(in: error.message))' to data type \(Self.sqlServerTypeName(inInputMessage: error.message)).",
                 abortsBatch: true)
+        case "42P10":  // ORDER BY expression not in a DISTINCT select list
+            return SQLServerError(
+                code: .init(145), severity: 15,
+                message: "ORDER BY items must appear in the select list if SELECT DISTINCT is specified.", abortsBatch: true)
+        case "42803":  // grouping error: PostgreSQL quotes `alias.column`
+            let column = Self.quotedValue(in: error.message).split(separator: ".").last.map(String.init) ?? ""
+            return SQLServerError(
+                code: .init(8120),
+                message: "Column '\(column)' is invalid in the select list because it is not contained in either an aggregate function or the GROUP BY clause.",
+                abortsBatch: true)
         case "40P01":
             return SQLServerError(
                 code: .init(1205), severity: 13,

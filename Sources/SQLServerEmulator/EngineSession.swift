@@ -191,7 +191,8 @@ public actor EngineSession {
             reportRowCount(count, into: &results)
 
         case .merge: throw SQLServerError.notSupported("MERGE")
-        case .createView: throw SQLServerError.notSupported("CREATE VIEW")
+        case .createView(let create):
+            try await atomically { try await self.createView(create) }
         case .createProcedure: throw SQLServerError.notSupported("CREATE PROCEDURE")
         case .alterDatabase: throw SQLServerError.notSupported("ALTER DATABASE")
         case .execute(let execute):

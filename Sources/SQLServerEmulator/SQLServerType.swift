@@ -1,4 +1,4 @@
-public import TSQL
+import TSQL
 
 /// A SQL Server data type as a column, variable or result column declares it: the system type with
 /// its length, precision and scale, and, for a column declared with an alias type (`dbo.Name`), that

@@ -53,8 +53,8 @@ struct Translator: Sendable {
 
     // MARK: Tables
 
-    /// The table an object name refers to, or Msg 208.
-    func resolveTable(_ name: ObjectName) async throws -> TableRecord {
+    /// The table (or, with `includingViews`, view) an object name refers to, or Msg 208.
+    func resolveTable(_ name: ObjectName, includingViews: Bool = false) async throws -> TableRecord {
         if name.server != nil { throw SQLServerError.invalidObjectName(name.description) }
         var database = context.database
         if let databaseName = name.database?.value {
@@ -65,7 +65,8 @@ struct Translator: Sendable {
         }
         let schemaName = name.schema?.value ?? "dbo"
         guard let schema = try await catalog.schema(in: database, named: schemaName),
-            let table = try await catalog.table(in: database, schema: schema, named: name.name.value)
+            let table = try await catalog.table(
+                in: database, schema: schema, named: name.name.value, includingViews: includingViews)
         else { throw SQLServerError.invalidObjectName(name.description) }
         return table
     }
@@ -148,9 +149,7 @@ struct Translator: Sendable {
             return ordinal + direction
         case .column(let reference) where reference.table == nil:
             // SQL Server lets ORDER BY name a select-list alias.
-            if let index = outputs.firstIndex(where: { $0.name.lowercased() == reference.column.value.lowercased() }),
-                scope == nil || (try? scope!.resolve(reference)) == nil || outputs[index].pgExpression.isEmpty == false
-            {
+            if let index = outputs.firstIndex(where: { $0.name.lowercased() == reference.column.value.lowercased() }) {
                 return "\(index + 1)\(direction)"
             }
         default:
@@ -284,7 +283,7 @@ struct Translator: Sendable {
                         }))
                 return "\(PostgresIdentifier.quote(name.name.value.lowercased())) AS \(pgAlias)"
             }
-            let table = try await resolveTable(name)
+            let table = try await resolveTable(name, includingViews: true)
             let pgAlias = nextAlias()
             var bound = bind(table, alias: pgAlias, exposedName: exposed, nullable: nullable)
             if alias != nil { bound.schemaName = nil }

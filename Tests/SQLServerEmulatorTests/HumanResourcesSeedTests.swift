@@ -78,6 +78,15 @@ import Testing
         CREATE UNIQUE NONCLUSTERED INDEX AK_Employee_LoginID ON HumanResources.Employee (LoginID)
             INCLUDE (JobTitle) WHERE CurrentFlag = 1;
         """,
+        """
+        CREATE VIEW HumanResources.vEmployeeDepartment
+        AS
+        SELECT e.BusinessEntityID, e.JobTitle, d.Name AS Department, d.GroupName, edh.StartDate
+        FROM HumanResources.Employee AS e
+        INNER JOIN HumanResources.EmployeeDepartmentHistory AS edh ON e.BusinessEntityID = edh.BusinessEntityID
+        INNER JOIN HumanResources.Department AS d ON edh.DepartmentID = d.DepartmentID
+        WHERE edh.EndDate IS NULL
+        """,
     ]
 
     static let seed: [String] = [
@@ -170,6 +179,15 @@ import Testing
             #expect(row[5] == .decimal("12.5000"))
             #expect(row[6] == .time(SQLServerTime(hour: 7, minute: 0, second: 0)))
             #expect(row[7] == .string("Engineering"))
+
+            let view = try #require(
+                try await session.resultSets(
+                    "SELECT TOP (2) * FROM HumanResources.vEmployeeDepartment v WHERE v.Department = 'Sales' ORDER BY BusinessEntityID"
+                ).first)
+            #expect(view.columns.map(\.name) == ["BusinessEntityID", "JobTitle", "Department", "GroupName", "StartDate"])
+            #expect(view.columns.map(\.type.declaration) == ["int", "nvarchar(50)", "dbo.Name", "dbo.Name", "date"])
+            #expect(view.rows.map { $0[0] } == [.integer(2), .integer(5)])
+            #expect(try await session.errors("UPDATE HumanResources.vEmployeeDepartment SET JobTitle = 'x'").first?.number == 40517)
 
             let grouped = try #require(
                 try await session.resultSets(
