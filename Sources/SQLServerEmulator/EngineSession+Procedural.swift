@@ -72,15 +72,27 @@ extension EngineSession {
 
     // MARK: Errors raised by the batch
 
-    func raise(_ statement: RaiserrorStatement) async throws {
+    /// RAISERROR: an error for severity 11 and up; for 10 and below, the informational message
+    /// to report (substitution arguments are not applied).
+    func raise(_ statement: RaiserrorStatement) async throws -> SQLServerError? {
         let message = try await evaluate(statement.message, as: .nvarchar(2047)) ?? ""
         let severity = Int(try await evaluate(statement.severity, as: .int) ?? "16") ?? 16
         let state = Int(try await evaluate(statement.state, as: .int) ?? "1") ?? 1
-        throw SQLServerError(code: .init(50000), severity: severity, state: state, message: message)
+        let error = SQLServerError(code: .init(50000), severity: severity, state: state, message: message)
+        if severity <= 10 { return error }
+        throw error
     }
 
     func throwError(_ arguments: ThrowArguments?) async throws {
-        guard let arguments else { throw SQLServerError.notSupported("THROW") }
+        guard let arguments else {
+            guard var error = caughtErrors.last else {
+                throw SQLServerError(
+                    code: .init(10704), severity: 15,
+                    message: "To rethrow an error, a THROW statement must be used inside a CATCH block.", abortsBatch: true)
+            }
+            error.abortsBatch = true
+            throw error
+        }
         let number = Int(try await evaluate(arguments.number, as: .int) ?? "50000") ?? 50000
         let message = try await evaluate(arguments.message, as: .nvarchar(2048)) ?? ""
         let state = Int(try await evaluate(arguments.state, as: .int) ?? "1") ?? 1

@@ -36,6 +36,12 @@ public actor EngineSession {
     var variables: [String: Variable] = [:]
     /// Other SET options, upper-cased name to value.
     var options: [String: String] = [:]
+    /// How many TRY blocks enclose the running statement: errors then go to the CATCH block.
+    var tryDepth = 0
+    /// The errors being handled by the enclosing CATCH blocks, innermost last.
+    var caughtErrors: [SQLServerError] = []
+    /// The procedures running, innermost last (errors name the innermost).
+    var procedureStack: [String] = []
 
     init(connection: PostgresConnection, database: DatabaseRecord, logger: Logger) {
         self.connection = connection
@@ -98,9 +104,15 @@ public actor EngineSession {
             lastError = 0
             return flow
         } catch var error as SQLServerError {
-            error.line = statement.location.line
+            // The innermost statement locates the error; enclosing EXEC statements leave it.
+            if !error.isLocated {
+                error.line = statement.location.line
+                error.procedure = procedureStack.last
+                error.isLocated = true
+            }
             lastError = error.number
             rowCount = 0
+            if tryDepth > 0 { throw error }
             results.append(.error(error))
             if error.abortsBatch { throw BatchAbort() }
             return .next
@@ -137,7 +149,9 @@ public actor EngineSession {
             let text = try await evaluate(value, as: .nvarcharMax)
             results.append(.message(InfoMessage(number: 0, text: text ?? "", line: statement.location.line)))
         case .raiserror(let raiserror):
-            try await raise(raiserror)
+            if let message = try await raise(raiserror) {
+                results.append(.message(InfoMessage(number: 50000, severity: message.severity, state: message.state, text: message.message, line: statement.location.line)))
+            }
         case .throw(let arguments):
             try await throwError(arguments)
         case .setOption(let names, let value):
@@ -193,18 +207,34 @@ public actor EngineSession {
         case .merge: throw SQLServerError.notSupported("MERGE")
         case .createView(let create):
             try await atomically { try await self.createView(create) }
-        case .createProcedure: throw SQLServerError.notSupported("CREATE PROCEDURE")
+        case .createProcedure(let create):
+            try await atomically { try await self.createProcedure(create) }
         case .alterDatabase: throw SQLServerError.notSupported("ALTER DATABASE")
         case .execute(let execute):
-            if case .name(let name) = execute.procedure {
-                throw SQLServerError(
-                    code: .storedProcedureNotFound, message: "Could not find stored procedure '\(name.description)'.",
-                    abortsBatch: true)
-            }
-            throw SQLServerError.notSupported("EXECUTE")
+            try await executeProcedure(execute, into: &results)
         case .executeString: throw SQLServerError.notSupported("EXECUTE")
         case .declareTable: throw SQLServerError.notSupported("DECLARE TABLE")
-        case .tryCatch: throw SQLServerError.notSupported("TRY")
+        case .tryCatch(let tryBody, let catchBody):
+            tryDepth += 1
+            do {
+                let flow = try await run(tryBody, into: &results)
+                tryDepth -= 1
+                return flow
+            } catch let error as SQLServerError {
+                tryDepth -= 1
+                caughtErrors.append(error)
+                do {
+                    let flow = try await run(catchBody, into: &results)
+                    caughtErrors.removeLast()
+                    return flow
+                } catch {
+                    caughtErrors.removeLast()
+                    throw error
+                }
+            } catch {
+                tryDepth -= 1
+                throw error
+            }
         case .waitFor: throw SQLServerError.notSupported("WAITFOR")
         }
         return .next
@@ -247,7 +277,9 @@ public actor EngineSession {
                         .nvarchar(300)
                     ),
                     "@@SERVERNAME": ("ferry", .nvarchar(128)),
-                ]))
+                    "@@NESTLEVEL": (String(procedureStack.count), .int),
+                ],
+                caughtError: caughtErrors.last))
     }
 }
 

@@ -108,6 +108,8 @@ public struct SQLServerError: Error, Hashable, Sendable, CustomStringConvertible
     public var abortsBatch: Bool
     /// What the emulator was doing, for logs (never shown as the message).
     public var context: String?
+    /// Whether the line and procedure have been set (by the innermost statement that failed).
+    var isLocated = false
 
     /// Creates an error.
     public init(

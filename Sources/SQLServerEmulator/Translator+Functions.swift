@@ -295,6 +295,25 @@ extension Translator {
         case "SCOPE_IDENTITY":
             let value = context.systemValues["@@IDENTITY"]?.value
             return TranslatedExpression(sql: Self.valueSQL(value, type: .decimal(38, 0)), type: .decimal(38, 0))
+        case "ERROR_NUMBER", "ERROR_SEVERITY", "ERROR_STATE", "ERROR_LINE":
+            let error = context.caughtError
+            let value: Int? =
+                switch name {
+                case "ERROR_NUMBER": error?.number
+                case "ERROR_SEVERITY": error?.severity
+                case "ERROR_STATE": error?.state
+                default: error?.line
+                }
+            return TranslatedExpression(sql: Self.valueSQL(value.map(String.init), type: .int), type: .int)
+        case "ERROR_MESSAGE":
+            return TranslatedExpression(
+                sql: Self.valueSQL(context.caughtError?.message, type: .nvarchar(4000)), type: .nvarchar(4000))
+        case "ERROR_PROCEDURE":
+            return TranslatedExpression(
+                sql: Self.valueSQL(context.caughtError?.procedure, type: .nvarchar(128)), type: .nvarchar(128))
+        case "XACT_STATE":
+            let open = context.systemValues["@@TRANCOUNT"]?.value != "0"
+            return TranslatedExpression(sql: open ? "1" : "0", type: SQLServerType(.smallint), isNullable: false)
         case "DB_NAME":
             return TranslatedExpression(
                 sql: "\(PostgresLiteral.quote(context.database.name))::text", type: .nvarchar(128), isNullable: false)

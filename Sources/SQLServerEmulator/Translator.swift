@@ -25,6 +25,8 @@ struct TranslationContext: Sendable {
     var database: DatabaseRecord
     var variables: [String: Variable]
     var systemValues: [String: (value: String?, type: SQLServerType)]
+    /// The error the enclosing CATCH block handles (ERROR_NUMBER() and friends).
+    var caughtError: SQLServerError?
 }
 
 /// A local variable: its declared type and its value as PostgreSQL text (nil for NULL).

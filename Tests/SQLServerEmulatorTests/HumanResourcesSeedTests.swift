@@ -87,6 +87,39 @@ import Testing
         INNER JOIN HumanResources.Department AS d ON edh.DepartmentID = d.DepartmentID
         WHERE edh.EndDate IS NULL
         """,
+        """
+        CREATE PROCEDURE HumanResources.uspUpdateEmployeeHireInfo
+            @BusinessEntityID int,
+            @JobTitle nvarchar(50),
+            @HireDate datetime,
+            @RateChangeDate datetime,
+            @Rate money,
+            @PayFrequency tinyint,
+            @CurrentFlag dbo.Flag
+        AS
+        BEGIN
+            SET NOCOUNT ON;
+            DECLARE @attempt int = 0;
+            WHILE @attempt < 3
+            BEGIN
+                SET @attempt = @attempt + 1;
+                BEGIN TRY
+                    BEGIN TRANSACTION;
+                    UPDATE HumanResources.Employee
+                    SET JobTitle = @JobTitle, HireDate = @HireDate, CurrentFlag = @CurrentFlag
+                    WHERE BusinessEntityID = @BusinessEntityID;
+                    INSERT INTO HumanResources.EmployeePayHistory (BusinessEntityID, RateChangeDate, Rate, PayFrequency)
+                    VALUES (@BusinessEntityID, @RateChangeDate, @Rate, @PayFrequency);
+                    COMMIT TRANSACTION;
+                    BREAK;
+                END TRY
+                BEGIN CATCH
+                    IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+                    IF @attempt >= 3 THROW;
+                END CATCH
+            END
+        END;
+        """,
     ]
 
     static let seed: [String] = [
@@ -189,6 +222,21 @@ import Testing
             #expect(view.rows.map { $0[0] } == [.integer(2), .integer(5)])
             #expect(try await session.errors("UPDATE HumanResources.vEmployeeDepartment SET JobTitle = 'x'").first?.number == 40517)
 
+            try await session.run(
+                "EXEC HumanResources.uspUpdateEmployeeHireInfo 7, N'Lead', '2015-01-01', '2015-01-01', 40.00, 2, 1")
+            let hired = try await session.resultSets(
+                "SELECT JobTitle, HireDate FROM HumanResources.Employee WHERE BusinessEntityID = 7; SELECT COUNT(*) FROM HumanResources.EmployeePayHistory WHERE BusinessEntityID = 7")
+            #expect(hired[0].rows == [[.string("Lead"), .date(SQLServerDate(year: 2015, month: 1, day: 1))]])
+            #expect(hired[1].rows == [[.integer(2)]])
+            // Same pay date again: every attempt hits the primary key, and the third rethrows it.
+            let failure = try #require(
+                try await session.errors(
+                    "EXEC HumanResources.uspUpdateEmployeeHireInfo 7, N'Lead', '2015-01-01', '2015-01-01', 40.00, 2, 1"
+                ).first)
+            #expect(failure.number == 2627)
+            #expect(failure.procedure == "uspUpdateEmployeeHireInfo")
+            #expect(await session.transactionCount == 0)
+
             let grouped = try #require(
                 try await session.resultSets(
                     """
@@ -210,7 +258,8 @@ import Testing
                     SELECT DISTINCT JobTitle, UPPER(JobTitle) AS Upper, SUBSTRING(JobTitle, 1, 4) AS Prefix,
                         DATALENGTH(JobTitle) AS Bytes, ISNULL(NULL, JobTitle) AS Fallback, COALESCE(NULL, 7) AS Seven,
                         CONVERT(varchar(10), HireDate, 120) AS Hired
-                    FROM HumanResources.Employee ORDER BY JobTitle OFFSET 1 ROWS FETCH NEXT 1 ROWS ONLY
+                    FROM HumanResources.Employee WHERE BusinessEntityID <> 7
+                    ORDER BY JobTitle OFFSET 1 ROWS FETCH NEXT 1 ROWS ONLY
                     """
                 ).first)
             #expect(
