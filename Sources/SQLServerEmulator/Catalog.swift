@@ -318,6 +318,69 @@ struct Catalog: Sendable {
         return try rows.map { try $0.decode(String.self, at: 0) }
     }
 
+    /// One row of `sqlserver_catalog.objects`, for the system views.
+    struct ObjectRow: Sendable {
+        var objectID: Int
+        var schemaID: Int
+        var name: String
+        var type: String
+        var parentObjectID: Int
+        var createDate: String
+        var modifyDate: String
+        var definition: TableDefinition?
+    }
+
+    /// Every object of a database, in object_id order.
+    func objects(in database: DatabaseRecord) async throws -> [ObjectRow] {
+        let rows = try await connection.query(
+            """
+            SELECT object_id, schema_id, name, type, parent_object_id, create_date::text, modify_date::text, definition::text
+            FROM sqlserver_catalog.objects WHERE database_id = $1 ORDER BY object_id
+            """, [.int64(Int64(database.id))])
+        return try rows.map { row in
+            ObjectRow(
+                objectID: try row.decode(Int.self, at: 0), schemaID: try row.decode(Int.self, at: 1),
+                name: try row.decode(String.self, at: 2), type: try row.decode(String.self, at: 3),
+                parentObjectID: try row.decode(Int.self, at: 4), createDate: try row.decode(String.self, at: 5),
+                modifyDate: try row.decode(String.self, at: 6),
+                definition: try row.decode(String?.self, at: 7).map { try Self.decode($0) })
+        }
+    }
+
+    /// Every schema of a database.
+    func schemas(in database: DatabaseRecord) async throws -> [SchemaRecord] {
+        let rows = try await connection.query(
+            "SELECT schema_id, name, pg_schema FROM sqlserver_catalog.schemas WHERE database_id = $1 ORDER BY schema_id",
+            [.int64(Int64(database.id))])
+        return try rows.map {
+            SchemaRecord(
+                databaseID: database.id, id: try $0.decode(Int.self, at: 0), name: try $0.decode(String.self, at: 1),
+                pgSchema: try $0.decode(String.self, at: 2))
+        }
+    }
+
+    /// Every database, with its creation time.
+    func databases() async throws -> [(DatabaseRecord, String)] {
+        let rows = try await connection.query(
+            "SELECT database_id, name, create_date::text FROM sqlserver_catalog.databases ORDER BY database_id")
+        return try rows.map {
+            (DatabaseRecord(id: try $0.decode(Int.self, at: 0), name: try $0.decode(String.self, at: 1)), try $0.decode(String.self, at: 2))
+        }
+    }
+
+    /// Alias types of a database: user_type_id, schema_id, name, base declaration, nullability.
+    func aliasTypes(in database: DatabaseRecord) async throws -> [(id: Int, schemaID: Int, name: String, base: String, isNullable: Bool)] {
+        let rows = try await connection.query(
+            "SELECT user_type_id, schema_id, name, base_type, is_nullable FROM sqlserver_catalog.types WHERE database_id = $1 ORDER BY user_type_id",
+            [.int64(Int64(database.id))])
+        return try rows.map {
+            (
+                try $0.decode(Int.self, at: 0), try $0.decode(Int.self, at: 1), try $0.decode(String.self, at: 2),
+                try $0.decode(String.self, at: 3), try $0.decode(Bool.self, at: 4)
+            )
+        }
+    }
+
     static func encode(_ definition: TableDefinition) throws -> String {
         String(decoding: try JSONEncoder().encode(definition), as: UTF8.self)
     }

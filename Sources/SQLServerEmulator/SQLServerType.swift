@@ -325,7 +325,9 @@ public struct SQLServerType: Hashable, Sendable, CustomStringConvertible {
     /// The PostgreSQL type a value of this type is cast to in expressions (no collation clause).
     var postgresCastType: String {
         switch base {
-        case .char, .nchar, .varchar, .nvarchar, .text, .ntext: "text"
+        case .char, .nchar:
+            if case .bounded(let n) = length { "character(\(n))" } else { "text" }
+        case .varchar, .nvarchar, .text, .ntext: "text"
         default: postgresStorageType
         }
     }

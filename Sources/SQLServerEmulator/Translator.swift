@@ -73,6 +73,15 @@ struct Translator: Sendable {
         return table
     }
 
+    /// The database a (possibly three-part) name points into, or Msg 208.
+    func database(of name: ObjectName) async throws -> DatabaseRecord {
+        guard let databaseName = name.database?.value else { return context.database }
+        guard let named = try await catalog.database(named: databaseName) else {
+            throw SQLServerError.invalidObjectName(name.description)
+        }
+        return named
+    }
+
     /// A table's columns bound under `alias`.
     func bind(_ table: TableRecord, alias pgAlias: String, exposedName: String, nullable: Bool = false) -> BoundSource {
         BoundSource(
@@ -284,6 +293,20 @@ struct Translator: Sendable {
                                 isNullable: column.isNullable || nullable, isIdentity: column.isIdentity)
                         }))
                 return "\(PostgresIdentifier.quote(name.name.value.lowercased())) AS \(pgAlias)"
+            }
+            if SystemViews.isSystem(name),
+                let contents = try await SystemViews.contents(of: name, catalog: catalog, database: try await database(of: name))
+            {
+                let pgAlias = nextAlias()
+                sources.append(
+                    BoundSource(
+                        exposedName: exposed, schemaName: alias == nil ? name.schema?.value : nil,
+                        columns: contents.columns.enumerated().map { index, column in
+                            BoundColumn(
+                                name: column.name, pgExpression: "\(pgAlias).c\(index + 1)", type: column.type,
+                                isNullable: column.isNullable || nullable, isIdentity: false)
+                        }))
+                return SystemViews.fromItem(contents, alias: pgAlias)
             }
             let table = try await resolveTable(name, includingViews: true)
             let pgAlias = nextAlias()

@@ -87,6 +87,58 @@ import Testing
         }
     }
 
+    @Test func systemViewsDescribeTablesAndColumns() async throws {
+        try await EmulatorTestDatabase.withSession { session, _, _ in
+            try await session.run(
+                """
+                CREATE TYPE dbo.Name FROM nvarchar(50) NOT NULL;
+                CREATE TABLE dbo.Department (
+                    DepartmentID smallint IDENTITY(1, 1) NOT NULL CONSTRAINT PK_Department PRIMARY KEY,
+                    Name dbo.Name NOT NULL,
+                    Budget decimal(12, 2) NULL,
+                    ModifiedDate datetime2 NOT NULL DEFAULT sysdatetime()
+                );
+                """)
+            let columns = try #require(
+                try await session.resultSets(
+                    """
+                    SELECT c.name, c.column_id, c.system_type_id, c.max_length, c.[precision], c.scale, c.is_nullable, c.is_identity,
+                        ty.name AS type_name
+                    FROM sys.columns AS c
+                    JOIN sys.tables AS t ON t.object_id = c.object_id
+                    JOIN sys.types ty ON ty.user_type_id = c.user_type_id
+                    WHERE t.name = 'Department' AND SCHEMA_NAME() = 'dbo'
+                    ORDER BY c.column_id
+                    """
+                ).first)
+            #expect(
+                columns.rows == [
+                    [.string("DepartmentID"), .integer(1), .integer(52), .integer(2), .integer(5), .integer(0), .bit(false), .bit(true), .string("smallint")],
+                    [.string("Name"), .integer(2), .integer(231), .integer(100), .integer(0), .integer(0), .bit(false), .bit(false), .string("Name")],
+                    [.string("Budget"), .integer(3), .integer(106), .integer(9), .integer(12), .integer(2), .bit(true), .bit(false), .string("decimal")],
+                    [.string("ModifiedDate"), .integer(4), .integer(42), .integer(8), .integer(27), .integer(7), .bit(false), .bit(false), .string("datetime2")],
+                ])
+            #expect(columns.columns[3].type.declaration == "smallint")
+            let information = try #require(
+                try await session.resultSets(
+                    """
+                    SELECT COLUMN_NAME, DATA_TYPE, CHARACTER_MAXIMUM_LENGTH, IS_NULLABLE, COLUMN_DEFAULT, DOMAIN_NAME
+                    FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = 'dbo' AND TABLE_NAME = 'Department' ORDER BY ORDINAL_POSITION
+                    """
+                ).first)
+            #expect(information.rows[1] == [.string("Name"), .string("nvarchar"), .integer(50), .string("NO"), .null, .string("Name")])
+            #expect(information.rows[3][4] == .string("(sysdatetime())"))
+            let objects = try #require(
+                try await session.resultSets(
+                    """
+                    SELECT name, type FROM sys.objects
+                    WHERE parent_object_id = (SELECT object_id FROM sys.tables WHERE name = 'Department') ORDER BY type
+                    """
+                ).first)
+            #expect(objects.rows.map { $0[1] } == [.string("D "), .string("PK")])
+        }
+    }
+
     @Test func alterTableAddAndDropColumnAsInTheWalkthrough() async throws {
         try await EmulatorTestDatabase.withSession { session, _, _ in
             try await session.run(
