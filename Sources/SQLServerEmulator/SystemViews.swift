@@ -176,6 +176,124 @@ enum SystemViews {
                     ("type_desc", .nvarchar(60), true), ("is_unique", .bit, true), ("is_primary_key", .bit, true),
                     ("is_unique_constraint", .bit, true), ("has_filter", .bit, true), ("filter_definition", .nvarcharMax, true),
                 ], rows: rows)
+        case ("sys", "index_columns"):
+            var rows: [[String?]] = []
+            for object in try await catalog.objects(in: database) where object.type == "U" {
+                guard let definition = object.definition else { continue }
+                for index in definition.indexes {
+                    let keys = index.keyColumns.enumerated().map { ($1.name, $0 + 1, $1.isDescending, false) }
+                    let included = index.includedColumns.map { ($0, 0, false, true) }
+                    for (ordinal, entry) in (keys + included).enumerated() {
+                        let columnID = definition.column(named: entry.0)?.columnID ?? 0
+                        rows.append([
+                            String(object.objectID), String(index.indexID), String(ordinal + 1), String(columnID),
+                            String(entry.1), bool(entry.2), bool(entry.3),
+                        ])
+                    }
+                }
+            }
+            return Contents(
+                columns: [
+                    ("object_id", .int, false), ("index_id", .int, false), ("index_column_id", .int, false),
+                    ("column_id", .int, false), ("key_ordinal", tinyint, false), ("is_descending_key", .bit, true),
+                    ("is_included_column", .bit, true),
+                ], rows: rows)
+        case ("sys", "key_constraints"), ("sys", "foreign_keys"), ("sys", "check_constraints"), ("sys", "default_constraints"):
+            let objects = try await catalog.objects(in: database)
+            var rows: [[String?]] = []
+            for object in objects where object.type == "U" {
+                guard let definition = object.definition else { continue }
+                switch view {
+                case "key_constraints":
+                    for index in definition.indexes where index.kind != .index {
+                        rows.append([
+                            index.name, String(index.constraintObjectID ?? 0), String(object.schemaID), String(object.objectID),
+                            index.kind == .primaryKey ? "PK" : "UQ", String(index.indexID), nil,
+                        ])
+                    }
+                case "foreign_keys":
+                    for foreignKey in definition.foreignKeys {
+                        rows.append([
+                            foreignKey.name, String(foreignKey.objectID), String(object.schemaID), String(object.objectID), "F",
+                            String(foreignKey.referencedObjectID), foreignKey.onDelete.replacingOccurrences(of: " ", with: "_"),
+                        ])
+                    }
+                case "check_constraints":
+                    for check in definition.checks {
+                        rows.append([
+                            check.name, String(check.objectID), String(object.schemaID), String(object.objectID), "C",
+                            String(check.columnName.flatMap { definition.column(named: $0)?.columnID } ?? 0), check.definition,
+                        ])
+                    }
+                default:
+                    for column in definition.columns where column.defaultName != nil {
+                        rows.append([
+                            column.defaultName, String(column.defaultObjectID ?? 0), String(object.schemaID), String(object.objectID),
+                            "D", String(column.columnID), column.defaultDefinition,
+                        ])
+                    }
+                }
+            }
+            let extra: (String, SQLServerType) =
+                switch view {
+                case "key_constraints": ("unique_index_id", .int)
+                case "foreign_keys": ("referenced_object_id", .int)
+                default: ("parent_column_id", .int)
+                }
+            let last: (String, SQLServerType) =
+                view == "foreign_keys" ? ("delete_referential_action_desc", .nvarchar(60)) : ("definition", .nvarcharMax)
+            return Contents(
+                columns: [
+                    ("name", sysname, false), ("object_id", .int, false), ("schema_id", .int, false),
+                    ("parent_object_id", .int, false), ("type", char2, false), (extra.0, extra.1, true), (last.0, last.1, true),
+                ], rows: rows)
+        case ("sys", "foreign_key_columns"):
+            var rows: [[String?]] = []
+            let objects = try await catalog.objects(in: database)
+            let definitions = Dictionary(uniqueKeysWithValues: objects.compactMap { o in o.definition.map { (o.objectID, $0) } })
+            for object in objects where object.type == "U" {
+                for foreignKey in object.definition?.foreignKeys ?? [] {
+                    for (index, column) in foreignKey.columns.enumerated() {
+                        let referenced = definitions[foreignKey.referencedObjectID]?.column(named: foreignKey.referencedColumns[index])
+                        rows.append([
+                            String(foreignKey.objectID), String(index + 1), String(object.objectID),
+                            String(object.definition?.column(named: column)?.columnID ?? 0), String(foreignKey.referencedObjectID),
+                            String(referenced?.columnID ?? 0),
+                        ])
+                    }
+                }
+            }
+            return Contents(
+                columns: [
+                    ("constraint_object_id", .int, false), ("constraint_column_id", .int, false), ("parent_object_id", .int, false),
+                    ("parent_column_id", .int, false), ("referenced_object_id", .int, false), ("referenced_column_id", .int, false),
+                ], rows: rows)
+        case ("sys", "identity_columns"), ("sys", "computed_columns"):
+            var rows: [[String?]] = []
+            for object in try await catalog.objects(in: database) where object.type == "U" {
+                for column in object.definition?.columns ?? [] {
+                    if view == "identity_columns", let identity = column.identity {
+                        rows.append([String(object.objectID), column.name, String(column.columnID), String(identity.seed), String(identity.increment)])
+                    } else if view == "computed_columns", let definition = column.computedDefinition {
+                        rows.append([String(object.objectID), column.name, String(column.columnID), definition, bool(column.isPersisted)])
+                    }
+                }
+            }
+            let columns: [(name: String, type: SQLServerType, isNullable: Bool)] =
+                view == "identity_columns"
+                ? [("object_id", .int, false), ("name", sysname, true), ("column_id", .int, false),
+                    ("seed_value", .bigint, true), ("increment_value", .bigint, true)]
+                : [("object_id", .int, false), ("name", sysname, true), ("column_id", .int, false),
+                    ("definition", .nvarcharMax, true), ("is_persisted", .bit, false)]
+            return Contents(columns: columns, rows: rows)
+        case ("sys", "sql_modules"):
+            var rows: [[String?]] = []
+            for object in try await catalog.objects(in: database) where object.type == "V" || object.type == "P" {
+                if let text = try await catalog.module(databaseID: database.id, objectID: object.objectID) {
+                    rows.append([String(object.objectID), text])
+                }
+            }
+            return Contents(columns: [("object_id", .int, false), ("definition", .nvarcharMax, true)], rows: rows)
         case ("information_schema", "tables"):
             let schemas = Dictionary(uniqueKeysWithValues: try await catalog.schemas(in: database).map { ($0.id, $0.name) })
             let rows = try await catalog.objects(in: database).filter { $0.type == "U" || $0.type == "V" }.map {

@@ -136,6 +136,47 @@ import Testing
                     """
                 ).first)
             #expect(objects.rows.map { $0[1] } == [.string("D "), .string("PK")])
+
+            try await session.run(
+                """
+                CREATE TABLE dbo.Budget (
+                    DepartmentID smallint NOT NULL CONSTRAINT FK_Budget_Department REFERENCES dbo.Department (DepartmentID),
+                    Year int NOT NULL,
+                    Amount money NOT NULL CONSTRAINT CK_Budget_Amount CHECK (Amount > 0),
+                    CONSTRAINT PK_Budget PRIMARY KEY (DepartmentID, Year DESC)
+                );
+                """)
+            try await session.run("CREATE VIEW dbo.vBudget AS SELECT DepartmentID, Amount FROM dbo.Budget")
+            let keys = try #require(
+                try await session.resultSets(
+                    """
+                    SELECT i.name, c.name AS column_name, ic.key_ordinal, ic.is_descending_key
+                    FROM sys.indexes i
+                    JOIN sys.index_columns ic ON ic.object_id = i.object_id AND ic.index_id = i.index_id
+                    JOIN sys.columns c ON c.object_id = ic.object_id AND c.column_id = ic.column_id
+                    WHERE i.is_primary_key = 1 AND i.object_id = (SELECT object_id FROM sys.tables WHERE name = 'Budget')
+                    ORDER BY ic.key_ordinal
+                    """
+                ).first)
+            #expect(
+                keys.rows == [
+                    [.string("PK_Budget"), .string("DepartmentID"), .integer(1), .bit(false)],
+                    [.string("PK_Budget"), .string("Year"), .integer(2), .bit(true)],
+                ])
+            let references = try #require(
+                try await session.resultSets(
+                    """
+                    SELECT f.name, t.name AS referenced
+                    FROM sys.foreign_keys f JOIN sys.tables t ON t.object_id = f.referenced_object_id
+                    """
+                ).first)
+            #expect(references.rows == [[.string("FK_Budget_Department"), .string("Department")]])
+            let checks = try #require(try await session.resultSets("SELECT name, definition FROM sys.check_constraints").first)
+            #expect(checks.rows == [[.string("CK_Budget_Amount"), .string("(Amount > 0)")]])
+            let identity = try #require(try await session.resultSets("SELECT name, seed_value, increment_value FROM sys.identity_columns").first)
+            #expect(identity.rows == [[.string("DepartmentID"), .integer(1), .integer(1)]])
+            let modules = try #require(try await session.resultSets("SELECT definition FROM sys.sql_modules").first)
+            #expect(modules.rows == [[.string("CREATE VIEW dbo.vBudget AS SELECT DepartmentID, Amount FROM dbo.Budget")]])
         }
     }
 
