@@ -1,8 +1,18 @@
 import Postgres
 import TSQL
 
-/// What a data change did, handed to ``EngineSession/applyChange(_:)``: the one place every
-/// INSERT, UPDATE and DELETE on a user table goes through (where change capture hooks in).
+/// A data change on a user table, handed to ``EngineSession/applyChange(_:)``: the one place every
+/// INSERT, UPDATE and DELETE goes through.
+///
+/// Change data capture (the next step) hooks in here and in CREATE TABLE: each captured table gets
+/// PostgreSQL row triggers (AFTER INSERT/UPDATE/DELETE, FOR EACH ROW) that write the before and
+/// after images, the table's object_id and the statement's operation into a journal table in
+/// `sqlserver_catalog`, keyed by the PostgreSQL transaction id and an in-transaction sequence; a
+/// deferred constraint trigger (or the session's COMMIT path, which is also in one place,
+/// ``EngineSession/commitTransaction()`` and ``EngineSession/atomically(statementKind:_:)``) stamps
+/// the transaction's rows with a commit sequence taken from a PostgreSQL sequence at commit time,
+/// which gives SQL Server's commit LSN order. Nothing here depends on the statement's text, so
+/// TRUNCATE (Msg 4711 on captured tables) and ALTER TABLE can be checked at the same points.
 struct DataChange: Sendable {
     enum Kind: String, Sendable {
         case insert = "INSERT", update = "UPDATE", delete = "DELETE"

@@ -249,7 +249,7 @@ extension EngineSession {
             throw SQLServerError.databaseDoesNotExist(name)
         }
         databaseRecord = record
-        database = DatabaseRecordSnapshot(id: record.id, name: record.name)
+        database = SessionDatabase(id: record.id, name: record.name)
         results.append(
             .message(InfoMessage(number: 5701, severity: 0, text: "Changed database context to '\(record.name)'.", line: line)))
     }

@@ -16,7 +16,7 @@ public actor EngineSession {
     let logger: Logger
 
     /// The current database.
-    public internal(set) var database: DatabaseRecordSnapshot
+    public internal(set) var database: SessionDatabase
     var databaseRecord: DatabaseRecord
     /// `@@TRANCOUNT`.
     public internal(set) var transactionCount = 0
@@ -47,7 +47,7 @@ public actor EngineSession {
         self.connection = connection
         self.catalog = Catalog(connection: connection)
         self.databaseRecord = database
-        self.database = DatabaseRecordSnapshot(id: database.id, name: database.name)
+        self.database = SessionDatabase(id: database.id, name: database.name)
         self.logger = logger
     }
 
@@ -284,7 +284,7 @@ public actor EngineSession {
 }
 
 /// The current database of a session, as clients see it.
-public struct DatabaseRecordSnapshot: Hashable, Sendable {
+public struct SessionDatabase: Hashable, Sendable {
     /// `DB_ID()`.
     public var id: Int
     /// `DB_NAME()`.

@@ -139,6 +139,22 @@ public struct SQLServerError: Error, Hashable, Sendable, CustomStringConvertible
     }
 }
 
+// MARK: - More message numbers
+
+extension SQLServerError.Code {
+    /// 4104: a qualified column whose table is not in scope.
+    static let multiPartIdentifierNotBound = SQLServerError.Code(4104)
+    /// 195: not a built-in function.
+    static let unknownFunction = SQLServerError.Code(195)
+    /// 271: a computed column cannot be assigned.
+    static let computedColumnNotModifiable = SQLServerError.Code(271)
+    /// 8102: an identity column cannot be updated.
+    static let identityNotUpdatable = SQLServerError.Code(8102)
+    /// 109/110: INSERT column and value counts differ.
+    static let moreColumnsThanValues = SQLServerError.Code(109)
+    static let fewerColumnsThanValues = SQLServerError.Code(110)
+}
+
 // MARK: - Messages
 
 extension SQLServerError {

@@ -1,4 +1,5 @@
 import Postgres
+import Synchronization
 import TSQL
 
 /// A translated scalar expression: PostgreSQL text plus what SQL Server would say about it.
@@ -656,12 +657,14 @@ extension TranslatedExpression {
 }
 
 /// Hands out increasing numbers; one per translator.
-final class AliasCounter: @unchecked Sendable {
-    // Used only by one translation at a time, within one session actor.
-    private var value = 0
+final class AliasCounter: Sendable {
+    private let value = Mutex(0)
+
     func next() -> Int {
-        value += 1
-        return value
+        value.withLock { value in
+            value += 1
+            return value
+        }
     }
 }
 
