@@ -163,6 +163,18 @@ enum CatalogSchema {
             RETURN value;
         END $$;
 
+        -- Whether `value` converts to `pg_type` (TRY_CAST, TRY_CONVERT).
+        CREATE OR REPLACE FUNCTION sqlserver_catalog.can_convert(value text, pg_type text)
+        RETURNS boolean LANGUAGE plpgsql IMMUTABLE AS $$
+        BEGIN
+            IF value IS NULL THEN RETURN true; END IF;
+            EXECUTE format('SELECT %L::%s', value, pg_type);
+            RETURN true;
+        EXCEPTION WHEN invalid_text_representation OR invalid_datetime_format OR datetime_field_overflow
+                OR numeric_value_out_of_range THEN
+            RETURN false;
+        END $$;
+
         CREATE OR REPLACE FUNCTION sqlserver_catalog.to_datetimeoffset(value text)
         RETURNS sqlserver_catalog.datetimeoffset LANGUAGE plpgsql IMMUTABLE AS $$
         DECLARE

@@ -47,6 +47,9 @@ extension EngineSession {
     func insert(_ insert: InsertStatement) async throws -> Int {
         if insert.output != nil { throw SQLServerError.notSupported("OUTPUT") }
         if insert.top != nil { throw SQLServerError.notSupported("TOP") }
+        if !insert.commonTableExpressions.isEmpty, case .query = insert.source {} else if !insert.commonTableExpressions.isEmpty {
+            throw SQLServerError.notSupported("WITH")
+        }
         let table = try await dmlTarget(insert.target)
         let definition = table.definition
         let translator = self.translator
@@ -118,7 +121,8 @@ extension EngineSession {
                 rowTexts.append("(" + values.joined(separator: ", ") + ")")
             }
             sql = "INSERT INTO \(table.pgQualifiedName) (\(columnList)) VALUES " + rowTexts.joined(separator: ", ")
-        case .query(let query):
+        case .query(var query):
+            query.commonTableExpressions = insert.commonTableExpressions + query.commonTableExpressions
             let source = try await translator.query(query, parent: nil)
             guard source.columns.count == columns.count else {
                 if insert.columns.isEmpty { throw SQLServerError.valueCountMismatch() }
@@ -164,14 +168,14 @@ extension EngineSession {
 
     func update(_ update: UpdateStatement) async throws -> Int {
         if update.output != nil { throw SQLServerError.notSupported("OUTPUT") }
-        if update.top != nil { throw SQLServerError.notSupported("TOP") }
-        if !update.from.isEmpty { throw SQLServerError.notSupported("UPDATE FROM") }
-        let table = try await dmlTarget(update.target)
-        let translator = self.translator
+        if !update.commonTableExpressions.isEmpty { throw SQLServerError.notSupported("WITH") }
+        let selection = try await rowSelection(update.target, from: update.from, top: update.top)
+        let table = selection.table
+        let translator = selection.translator
         let builder = TableBuilder(table: table)
-        let pgAlias = translator.nextAlias()
-        let scope = Scope(sources: [translator.bind(table, alias: pgAlias, exposedName: table.name)], parent: nil)
-        var assignments: [String] = []
+        let pgAlias = selection.targetAlias
+        let scope = selection.scope
+        var assignments: [(column: String, value: String)] = []
         for clause in update.assignments {
             guard case .column(let reference) = clause.target else { throw SQLServerError.notSupported("SET @variable in UPDATE") }
             guard let column = table.definition.column(named: reference.column.value) else {
@@ -196,30 +200,103 @@ extension EngineSession {
                 let translated = try await translator.expression(value, scope: scope)
                 sql = try builder.assignment(translated, to: column, translator: translator)
             }
-            assignments.append("\(PostgresIdentifier.quote(column.pgName)) = \(sql)")
+            assignments.append((PostgresIdentifier.quote(column.pgName), sql))
         }
         for column in table.definition.columns where column.type.base == .rowversion {
-            assignments.append("\(PostgresIdentifier.quote(column.pgName)) = int8send(nextval('sqlserver_catalog.rowversions'))")
+            assignments.append((PostgresIdentifier.quote(column.pgName), "int8send(nextval('sqlserver_catalog.rowversions'))"))
         }
-        var sql = "UPDATE \(table.pgQualifiedName) AS \(pgAlias) SET \(assignments.joined(separator: ", "))"
-        if let condition = update.whereClause {
-            sql += " WHERE " + (try await translator.condition(condition, scope: scope))
+        var condition = try await update.whereClause.asyncMap { try await translator.condition($0, scope: scope) }
+        var sql: String
+        if let fromSQL = selection.fromSQL {
+            // UPDATE … FROM / TOP: pick the target rows (by ctid) in a subquery over the T-SQL FROM
+            // clause, computing the new values there, where all its sources are visible.
+            var values: [String] = []
+            var outer: [String] = []
+            for (index, assignment) in assignments.enumerated() {
+                if assignment.value == "DEFAULT" || assignment.value.hasPrefix("int8send(nextval(") {
+                    outer.append("\(assignment.column) = \(assignment.value)")
+                } else {
+                    values.append("\(assignment.value) AS v\(index + 1)")
+                    outer.append("\(assignment.column) = s.v\(index + 1)")
+                }
+            }
+            var selectSQL = "SELECT \(([pgAlias + ".ctid AS rid"] + values).joined(separator: ", ")) FROM \(fromSQL)"
+            if let condition { selectSQL += " WHERE \(condition)" }
+            selectSQL += selection.limit ?? ""
+            sql = "UPDATE \(table.pgQualifiedName) AS target SET \(outer.joined(separator: ", ")) FROM (\(selectSQL)) AS s WHERE target.ctid = s.rid"
+            condition = nil
+        } else {
+            sql = "UPDATE \(table.pgQualifiedName) AS \(pgAlias) SET "
+                + assignments.map { "\($0.column) = \($0.value)" }.joined(separator: ", ")
+            if let condition { sql += " WHERE " + condition }
         }
         return try await applyChange(DataChange(kind: .update, table: table, sql: sql + " RETURNING 1")).count
     }
 
     func delete(_ delete: DeleteStatement) async throws -> Int {
         if delete.output != nil { throw SQLServerError.notSupported("OUTPUT") }
-        if delete.top != nil { throw SQLServerError.notSupported("TOP") }
-        if !delete.from.isEmpty { throw SQLServerError.notSupported("DELETE FROM … FROM") }
-        let table = try await dmlTarget(delete.target)
-        let translator = self.translator
-        let pgAlias = translator.nextAlias()
-        let scope = Scope(sources: [translator.bind(table, alias: pgAlias, exposedName: table.name)], parent: nil)
-        var sql = "DELETE FROM \(table.pgQualifiedName) AS \(pgAlias)"
-        if let condition = delete.whereClause {
-            sql += " WHERE " + (try await translator.condition(condition, scope: scope))
+        if !delete.commonTableExpressions.isEmpty { throw SQLServerError.notSupported("WITH") }
+        let selection = try await rowSelection(delete.target, from: delete.from, top: delete.top)
+        let table = selection.table
+        let translator = selection.translator
+        let condition = try await delete.whereClause.asyncMap { try await translator.condition($0, scope: selection.scope) }
+        var sql: String
+        if let fromSQL = selection.fromSQL {
+            var selectSQL = "SELECT \(selection.targetAlias).ctid AS rid FROM \(fromSQL)"
+            if let condition { selectSQL += " WHERE \(condition)" }
+            selectSQL += selection.limit ?? ""
+            sql = "DELETE FROM \(table.pgQualifiedName) AS target USING (\(selectSQL)) AS s WHERE target.ctid = s.rid"
+        } else {
+            sql = "DELETE FROM \(table.pgQualifiedName) AS \(selection.targetAlias)"
+            if let condition { sql += " WHERE " + condition }
         }
         return try await applyChange(DataChange(kind: .delete, table: table, sql: sql + " RETURNING 1")).count
+    }
+
+    /// The rows an UPDATE or DELETE targets: the target table, the scope its expressions see, and,
+    /// when the statement has a FROM clause or TOP, the PostgreSQL FROM text selecting them.
+    func rowSelection(_ target: DMLTarget, from: [TableSource], top: TopClause?) async throws
+        -> (table: TableRecord, translator: Translator, scope: Scope, targetAlias: String, fromSQL: String?, limit: String?)
+    {
+        let translator = self.translator
+        var limit: String?
+        if let top {
+            if top.isPercent || top.withTies { throw SQLServerError.notSupported("TOP PERCENT") }
+            limit = " LIMIT (\(try await translator.expression(top.count, scope: Scope(sources: [], parent: nil)).sql))"
+        }
+        guard case .table(let name, _) = target else { throw SQLServerError.notSupported("table variables") }
+        if from.isEmpty {
+            let table = try await dmlTarget(target)
+            let pgAlias = translator.nextAlias()
+            let source = translator.bind(table, alias: pgAlias, exposedName: table.name)
+            let scope = Scope(sources: [source], parent: nil)
+            let fromSQL = limit == nil ? nil : "\(table.pgQualifiedName) AS \(pgAlias)"
+            return (table, translator, scope, pgAlias, fromSQL, limit)
+        }
+        var sources: [BoundSource] = []
+        var parts: [String] = []
+        for source in from {
+            parts.append(try await translator.tableSource(source, into: &sources, parent: nil, ctes: [:], nullable: false))
+        }
+        // The target is a FROM alias or table name; otherwise it joins the FROM clause.
+        let key = name.name.value.lowercased()
+        let matching = name.partCount == 1 ? sources.filter { $0.exposedName.lowercased() == key && $0.table != nil } : []
+        var targetSource = matching.first
+        if targetSource == nil {
+            let table = try await dmlTarget(target)
+            targetSource = sources.first { $0.table?.objectID == table.objectID && $0.table?.database.id == table.database.id }
+            if targetSource == nil {
+                let pgAlias = translator.nextAlias()
+                let bound = translator.bind(table, alias: pgAlias, exposedName: table.name)
+                sources.append(bound)
+                parts.append("\(table.pgQualifiedName) AS \(pgAlias)")
+                targetSource = bound
+            }
+        }
+        guard let targetSource, let table = targetSource.table, let pgAlias = targetSource.pgAlias else {
+            throw SQLServerError.invalidObjectName(name.description)
+        }
+        if table.type == "V" { throw SQLServerError.notSupported("data changes through a view") }
+        return (table, translator, Scope(sources: sources, parent: nil), pgAlias, parts.joined(separator: ", "), limit)
     }
 }

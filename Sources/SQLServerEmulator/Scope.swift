@@ -19,6 +19,9 @@ struct BoundSource: Hashable, Sendable {
     /// The schema, for a table referenced without an alias (so `HumanResources.Employee.Name` binds).
     var schemaName: String?
     var columns: [BoundColumn]
+    /// The table or view this source reads, with its PostgreSQL alias (nil for derived sources).
+    var table: TableRecord? = nil
+    var pgAlias: String? = nil
 }
 
 /// The sources visible to an expression, innermost first; `parent` holds an outer query's

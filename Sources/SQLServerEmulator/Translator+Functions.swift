@@ -7,7 +7,14 @@ enum Types {
     static func higher(_ left: SQLServerType?, _ right: SQLServerType?) -> SQLServerType? {
         guard let left else { return right?.systemType }
         guard let right else { return left.systemType }
-        if left.isCharacter && right.isCharacter { return concatenation(left, right) }
+        if left.isCharacter && right.isCharacter {
+            // CASE, COALESCE and UNION take the longer of two strings, Unicode if either is.
+            let unicode = left.isUnicode || right.isUnicode
+            let length: SQLServerType.Length =
+                left.length == .max || right.length == .max || left.characterLimit == nil || right.characterLimit == nil
+                ? .max : .bounded(max(left.characterLimit ?? 1, right.characterLimit ?? 1))
+            return SQLServerType(unicode ? .nvarchar : .varchar, length: length)
+        }
         return (left.precedence >= right.precedence ? left : right).systemType
     }
 
@@ -99,6 +106,18 @@ extension Translator {
             result.sql = "(\(value.sql))::\(target.postgresCastType)"
         }
         return result
+    }
+
+    /// TRY_CAST / TRY_CONVERT: NULL instead of a conversion error for strings that do not convert.
+    func tryConvert(_ value: TranslatedExpression, to target: SQLServerType, style: Int?) -> TranslatedExpression {
+        var converted = convert(value, to: target, style: style)
+        guard let source = value.type, source.isCharacter, !target.isCharacter, target.base != .bit,
+            target.base != .datetimeoffset, !target.isBinary, target.base != .xml
+        else { return converted }
+        converted.sql =
+            "(CASE WHEN sqlserver_catalog.can_convert((\(value.sql))::text, '\(target.postgresCastType)') THEN ((\(value.sql))::text)::\(target.postgresCastType) END)"
+        converted.isNullable = true
+        return converted
     }
 
     /// to_char patterns for CONVERT styles of dates and times (default: style 0 / 100).
@@ -211,7 +230,16 @@ extension Translator {
             let (l, r) = coercePair(try argument(0), try argument(1))
             return TranslatedExpression(sql: "NULLIF(\(l.sql), \(r.sql))", type: l.type)
         case "IIF":
-            throw SQLServerError.notSupported("IIF")
+            guard call.arguments.count == 3 else {
+                throw SQLServerError(
+                    code: .init(174), severity: 15, message: "The iif function requires 3 argument(s).", abortsBatch: true)
+            }
+            let test = try await condition(call.arguments[0], scope: scope, ctes: ctes)
+            let type = Types.higher(try argument(1).type, try argument(2).type)
+            let values = [try argument(1), try argument(2)].map { value in
+                type.map { convert(value, to: $0, style: nil, implicit: true) } ?? value
+            }
+            return TranslatedExpression(sql: "(CASE WHEN \(test) THEN \(values[0].sql) ELSE \(values[1].sql) END)", type: type)
         // Dates
         case "GETDATE":
             return TranslatedExpression(sql: "localtimestamp(3)", type: .datetime, isNullable: false)

@@ -91,7 +91,7 @@ struct Translator: Sendable {
                 BoundColumn(
                     name: column.name, pgExpression: "\(pgAlias).\(PostgresIdentifier.quote(column.pgName))",
                     type: column.type, isNullable: column.isNullable || nullable, isIdentity: column.identity != nil)
-            })
+            }, table: table, pgAlias: pgAlias)
     }
 
     // MARK: Queries
@@ -276,7 +276,7 @@ struct Translator: Sendable {
     }
 
     /// Translates a FROM item, appending the sources it makes visible.
-    private func tableSource(
+    func tableSource(
         _ source: TableSource, into sources: inout [BoundSource], parent: Scope?, ctes: [String: TranslatedQuery],
         nullable: Bool
     ) async throws -> String {
@@ -488,15 +488,15 @@ struct Translator: Sendable {
         case .case(let caseExpression):
             return try await caseTranslation(caseExpression, scope: scope, ctes: ctes)
         case .cast(let value, let type, let isTry):
-            if isTry { throw SQLServerError.notSupported("TRY_CAST") }
             let target = try await resolveType(type, defaultLength: 30)
-            return convert(try await self.expression(value, scope: scope, ctes: ctes), to: target, style: nil)
+            let source = try await self.expression(value, scope: scope, ctes: ctes)
+            return isTry ? tryConvert(source, to: target, style: nil) : convert(source, to: target, style: nil)
         case .convert(let type, let value, let style, let isTry):
-            if isTry { throw SQLServerError.notSupported("TRY_CONVERT") }
             let target = try await resolveType(type, defaultLength: 30)
             var styleNumber: Int?
             if case .literal(.integer(let text)) = style { styleNumber = Int(text) }
-            return convert(try await self.expression(value, scope: scope, ctes: ctes), to: target, style: styleNumber)
+            let source = try await self.expression(value, scope: scope, ctes: ctes)
+            return isTry ? tryConvert(source, to: target, style: styleNumber) : convert(source, to: target, style: styleNumber)
         case .function(let call):
             return try await function(call, scope: scope, ctes: ctes)
         case .niladic(let name):
