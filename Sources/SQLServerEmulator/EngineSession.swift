@@ -42,6 +42,8 @@ public actor EngineSession {
     var caughtErrors: [SQLServerError] = []
     /// The procedures running, innermost last (errors name the innermost).
     var procedureStack: [String] = []
+    /// The value of the running procedure's RETURN.
+    var returnStatus = 0
 
     init(connection: PostgresConnection, database: DatabaseRecord, logger: Logger) {
         self.connection = connection
@@ -140,7 +142,9 @@ public actor EngineSession {
             return .next
         case .break: return .breakLoop
         case .continue: return .continueLoop
-        case .return: return .returnFromBatch
+        case .return(let value):
+            if let value { returnStatus = Int(try await evaluate(value, as: .int) ?? "0") ?? 0 }
+            return .returnFromBatch
         case .declare(let declarations):
             try await declare(declarations)
         case .setVariable(let name, let op, let value):

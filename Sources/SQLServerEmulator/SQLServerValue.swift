@@ -97,6 +97,30 @@ public struct SQLServerTime: Hashable, Sendable, CustomStringConvertible {
 }
 
 extension SQLServerValue {
+    /// The value as PostgreSQL text input for its storage type (nil for NULL).
+    var postgresText: String? {
+        switch self {
+        case .null: nil
+        case .bit(let value): value ? "1" : "0"
+        case .integer(let value): String(value)
+        case .decimal(let value): value
+        case .float(let value): String(value)
+        case .string(let value): value
+        case .binary(let bytes): "\\x" + bytes.map { String(format: "%02x", $0) }.joined()
+        case .uniqueidentifier(let uuid): uuid.uuidString
+        case .date(let date): date.description
+        case .time(let time): Self.postgresTime(time)
+        case .dateTime(let date, let time): "\(date) \(Self.postgresTime(time))"
+        case .dateTimeOffset(let date, let time, let offset):
+            "\(date) \(Self.postgresTime(time)) \(offset < 0 ? "-" : "+")"
+                + String(format: "%02d:%02d", abs(offset) / 60, abs(offset) % 60)
+        }
+    }
+
+    private static func postgresTime(_ time: SQLServerTime) -> String {
+        String(format: "%02d:%02d:%02d.%06d", time.hour, time.minute, time.second, time.nanoseconds / 1000)
+    }
+
     /// Decodes PostgreSQL's text output for a value stored as `type` (see
     /// ``SQLServerType/postgresStorageType``). Returns `nil` when the text is malformed.
     static func decode(postgresText text: String, as type: SQLServerType) -> SQLServerValue? {
