@@ -391,12 +391,49 @@ extension EngineSession {
                     try await dropConstraint(element.name.value, ifExists: element.ifExists, builder: &builder)
                 }
             }
-        case .alterColumn:
-            throw SQLServerError.notSupported("ALTER COLUMN")
+        case .alterColumn(let name, let dataType, _, let isNullable):
+            try await alterColumn(name.value, to: dataType, isNullable: isNullable, builder: &builder)
         case .setConstraintsEnabled:
             throw SQLServerError.notSupported("NOCHECK")
         }
         try await catalog.updateDefinition(of: builder.table)
+    }
+
+    /// ALTER COLUMN name type [NULL | NOT NULL]: converts the stored values with the same checks
+    /// as an assignment (so a shorter length reports Msg 2628), then records the new type.
+    private func alterColumn(_ name: String, to dataType: DataType, isNullable: Bool?, builder: inout TableBuilder) async throws {
+        let table = builder.table
+        guard let index = table.definition.columns.firstIndex(where: { $0.name.lowercased() == name.lowercased() }) else {
+            throw SQLServerError(
+                code: .init(4924),
+                message: "ALTER TABLE ALTER COLUMN failed because column '\(name)' does not exist in table '\(table.name)'.")
+        }
+        let column = table.definition.columns[index]
+        let dependents =
+            table.definition.indexes.filter { index in
+                index.keyColumns.contains { $0.name == column.name } || index.includedColumns.contains(column.name)
+            }.map(\.name)
+            + table.definition.foreignKeys.filter { $0.columns.contains(column.name) }.map(\.name)
+            + table.definition.checks.filter { $0.columnName == column.name }.map(\.name)
+        if column.identity != nil || column.computedDefinition != nil || !dependents.isEmpty {
+            throw SQLServerError(
+                code: .init(4922),
+                message: "ALTER TABLE ALTER COLUMN \(column.name) failed because one or more objects access this column.")
+        }
+        let translator = self.translator
+        let newType = try await translator.resolveType(dataType)
+        var altered = column
+        altered.systemType = newType.systemDeclaration
+        altered.aliasName = newType.aliasName
+        // SQL Server makes an altered column nullable unless NOT NULL is repeated.
+        altered.isNullable = isNullable ?? true
+        let pgColumn = PostgresIdentifier.quote(column.pgName)
+        let value = TranslatedExpression(sql: pgColumn, type: column.type, isNullable: column.isNullable)
+        let conversion = try builder.assignment(value, to: altered, translator: translator)
+        var sql = "ALTER TABLE \(table.pgQualifiedName) ALTER COLUMN \(pgColumn) TYPE \(newType.postgresStorageType) USING \(conversion)"
+        sql += ", ALTER COLUMN \(pgColumn) \(altered.isNullable ? "DROP" : "SET") NOT NULL"
+        try await connection.execute(sql)
+        builder.table.definition.columns[index] = altered
     }
 
     private func dropConstraint(_ name: String, ifExists: Bool, builder: inout TableBuilder) async throws {

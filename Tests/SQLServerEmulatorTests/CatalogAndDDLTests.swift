@@ -195,6 +195,13 @@ import Testing
 
             let error = try #require(try await session.errors("ALTER TABLE dbo.Department ADD Code int NOT NULL").first)
             #expect(error.number == 4901)
+            try await session.run("ALTER TABLE dbo.Department ALTER COLUMN GroupNumber bigint NOT NULL")
+            set = try #require(try await session.resultSets("SELECT GroupNumber FROM dbo.Department").first)
+            #expect(set.columns[0].type.declaration == "bigint")
+            #expect(set.columns[0].isNullable == false)
+            let shrink = try #require(try await session.errors("ALTER TABLE dbo.Department ALTER COLUMN Name nvarchar(3) NOT NULL").first)
+            #expect(shrink.number == 2628)
+            #expect(shrink.message == "String or binary data would be truncated in table 'master.dbo.Department', column 'Name'. Truncated value: 'Ope'.")
             try await session.run("ALTER TABLE dbo.Department DROP COLUMN GroupNumber")
             set = try #require(try await session.resultSets("SELECT * FROM dbo.Department").first)
             #expect(set.columns.map(\.name) == ["DepartmentID", "Name", "GroupName"])
