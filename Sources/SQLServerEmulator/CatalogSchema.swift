@@ -163,6 +163,37 @@ enum CatalogSchema {
             RETURN value;
         END $$;
 
+        -- A T-SQL LIKE pattern (%, _, [set], [^set], ESCAPE) as an anchored regular expression.
+        CREATE OR REPLACE FUNCTION sqlserver_catalog.like_regex(pattern text, escape_character text)
+        RETURNS text LANGUAGE plpgsql IMMUTABLE AS $$
+        DECLARE
+            result text := '^';
+            i integer := 1;
+            c text;
+            closing integer;
+        BEGIN
+            IF pattern IS NULL THEN RETURN NULL; END IF;
+            WHILE i <= char_length(pattern) LOOP
+                c := substr(pattern, i, 1);
+                IF escape_character IS NOT NULL AND c = escape_character AND i < char_length(pattern) THEN
+                    i := i + 1;
+                    result := result || regexp_replace(substr(pattern, i, 1), '([^A-Za-z0-9 ])', '\\\\\\1', 'g');
+                ELSIF c = '%' THEN
+                    result := result || '.*';
+                ELSIF c = '_' THEN
+                    result := result || '.';
+                ELSIF c = '[' AND strpos(substr(pattern, i + 1), ']') > 0 THEN
+                    closing := i + strpos(substr(pattern, i + 1), ']');
+                    result := result || '[' || replace(substr(pattern, i + 1, closing - i - 1), '\', '\\') || ']';
+                    i := closing;
+                ELSE
+                    result := result || regexp_replace(c, '([^A-Za-z0-9 ])', '\\\\\\1', 'g');
+                END IF;
+                i := i + 1;
+            END LOOP;
+            RETURN result || '$';
+        END $$;
+
         -- Whether `value` converts to `pg_type` (TRY_CAST, TRY_CONVERT).
         CREATE OR REPLACE FUNCTION sqlserver_catalog.can_convert(value text, pg_type text)
         RETURNS boolean LANGUAGE plpgsql IMMUTABLE AS $$

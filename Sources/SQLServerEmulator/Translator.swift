@@ -451,12 +451,17 @@ struct Translator: Sendable {
             let v = try await self.expression(value, scope: scope, ctes: ctes)
             let p = try await self.expression(pattern, scope: scope, ctes: ctes)
             // The case-insensitive collation is nondeterministic, which PostgreSQL's LIKE refuses:
-            // compare under "C" with ILIKE, as SQL Server's CI collation would.
-            var sql = "((\(v.sql))::text COLLATE \"C\" \(negated ? "NOT " : "")ILIKE (\(p.sql))::text COLLATE \"C\""
-            if let escape {
-                sql += " ESCAPE \(try await self.expression(escape, scope: scope, ctes: ctes).sql)"
+            // compare under "C" case-insensitively, as SQL Server's CI collation would. Patterns
+            // with [set] classes (or not known until run time) go through a regular expression.
+            let escapeSQL = try await escape.asyncMap { try await self.expression($0, scope: scope, ctes: ctes).sql }
+            let subject = "(\(v.sql))::text COLLATE \"C\""
+            if case .literal(.string(let text, _)) = pattern, !text.contains("[") {
+                var sql = "(\(subject) \(negated ? "NOT " : "")ILIKE (\(p.sql))::text COLLATE \"C\""
+                if let escapeSQL { sql += " ESCAPE \(escapeSQL)" }
+                return .condition(sql + ")")
             }
-            return .condition(sql + ")")
+            let regex = "sqlserver_catalog.like_regex((\(p.sql))::text, \(escapeSQL.map { "(\($0))::text" } ?? "NULL"))"
+            return .condition("(\(subject) \(negated ? "!~*" : "~*") \(regex))")
         case .inList(let value, let list, let negated):
             let v = try await self.expression(value, scope: scope, ctes: ctes)
             var items: [String] = []

@@ -51,6 +51,19 @@ import Testing
             #expect(set.rows[2][4] == .string("Other"))
             #expect(set.columns[2].type.declaration == "int")
             #expect(set.columns[4].type.declaration == "nvarchar(5)")
+
+            let like = try await session.resultSets(
+                    """
+                    DECLARE @pattern nvarchar(10) = N'%ale%';
+                    SELECT Name FROM dbo.Department WHERE Name LIKE 'e%' OR Name LIKE @pattern ORDER BY Name;
+                    SELECT Name FROM dbo.Department WHERE Name LIKE '[a-f]%';
+                    SELECT Name FROM dbo.Department WHERE Name NOT LIKE '[^s]_les' AND Name LIKE '%.%' ESCAPE '!';
+                    SELECT Name FROM dbo.Department WHERE Name LIKE 'S_l[e]s'
+                    """)
+            #expect(like[0].rows == [[.string("Engineering")], [.string("Sales")]])
+            #expect(like[1].rows == [[.string("Engineering")]])
+            #expect(like[2].rows == [])
+            #expect(like[3].rows == [[.string("Sales")]])
         }
     }
 
