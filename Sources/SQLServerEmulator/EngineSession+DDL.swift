@@ -276,8 +276,31 @@ extension EngineSession {
                     objectID: objectID, name: name, pgName: pgName, definition: "(" + TSQLPrinter.print(condition) + ")",
                     columnName: column ?? single))
             return "CONSTRAINT \(PostgresIdentifier.quote(pgName)) CHECK (\(sql))"
-        case .default:
-            throw SQLServerError.notSupported("DEFAULT … FOR")
+        case .default(let value, let forColumn, _):
+            // ALTER TABLE … ADD [CONSTRAINT name] DEFAULT value FOR column.
+            guard let columnName = forColumn?.value ?? column,
+                let index = builder.table.definition.columns.firstIndex(where: { $0.name.lowercased() == columnName.lowercased() })
+            else {
+                throw SQLServerError(
+                    code: .init(1752),
+                    message: "Column '\(forColumn?.value ?? "")' in table '\(table.twoPartName)' is invalid for creating a default constraint.")
+            }
+            let target = builder.table.definition.columns[index]
+            if target.defaultName != nil || target.identity != nil || target.computedDefinition != nil {
+                throw SQLServerError(
+                    code: .init(1781), message: "Column already has a DEFAULT bound to it.")
+            }
+            let name = constraint.name?.value ?? Self.generatedName("DF", table.name, target.name, objectID)
+            try await register(name, "D")
+            let translator = self.translator
+            let translated = try await translator.expression(value, scope: Scope(sources: [], parent: nil))
+            let sql = try builder.assignment(translated, to: target, translator: translator)
+            builder.table.definition.columns[index].defaultName = name
+            builder.table.definition.columns[index].defaultObjectID = objectID
+            builder.table.definition.columns[index].defaultDefinition = Self.moduleDefinition(value)
+            builder.postCreateSQL.append(
+                "ALTER TABLE \(table.pgQualifiedName) ALTER COLUMN \(PostgresIdentifier.quote(target.pgName)) SET DEFAULT \(sql)")
+            return nil
         }
     }
 
@@ -360,6 +383,8 @@ extension EngineSession {
                     if let sql = try await addConstraint(constraint, column: nil, to: &builder) {
                         try await connection.execute("ALTER TABLE \(table.pgQualifiedName) ADD \(sql)")
                     }
+                    for sql in builder.postCreateSQL { try await connection.execute(sql) }
+                    builder.postCreateSQL = []
                 }
             }
         case .drop(let elements):
@@ -393,8 +418,16 @@ extension EngineSession {
             }
         case .alterColumn(let name, let dataType, _, let isNullable):
             try await alterColumn(name.value, to: dataType, isNullable: isNullable, builder: &builder)
-        case .setConstraintsEnabled:
-            throw SQLServerError.notSupported("NOCHECK")
+        case .setConstraintsEnabled(let enabled, let names, _):
+            // Constraints are always enforced: CHECK CONSTRAINT (what generated scripts send after
+            // WITH CHECK ADD) confirms they exist; NOCHECK, which would disable them, is refused.
+            guard enabled else { throw SQLServerError.notSupported("NOCHECK") }
+            let known = Set(
+                (table.definition.foreignKeys.map(\.name) + table.definition.checks.map(\.name)).map { $0.lowercased() })
+            for name in names where !known.contains(name.value.lowercased()) {
+                throw SQLServerError(
+                    code: .init(4917), message: "Constraint '\(name.value)' does not exist.")
+            }
         }
         try await catalog.updateDefinition(of: builder.table)
     }

@@ -202,6 +202,22 @@ import Testing
             let shrink = try #require(try await session.errors("ALTER TABLE dbo.Department ALTER COLUMN Name nvarchar(3) NOT NULL").first)
             #expect(shrink.number == 2628)
             #expect(shrink.message == "String or binary data would be truncated in table 'master.dbo.Department', column 'Name'. Truncated value: 'Ope'.")
+            try await session.run(
+                """
+                ALTER TABLE [dbo].[Department] ADD [Code] [nvarchar](5) NULL;
+                ALTER TABLE [dbo].[Department] ADD CONSTRAINT [DF_Department_Code] DEFAULT (N'NEW') FOR [Code];
+                CREATE TABLE dbo.Team (TeamID int NOT NULL, DepartmentID smallint NOT NULL);
+                ALTER TABLE [dbo].[Team] WITH CHECK ADD CONSTRAINT [FK_Team_Department] FOREIGN KEY ([DepartmentID])
+                    REFERENCES [dbo].[Department] ([DepartmentID]);
+                ALTER TABLE [dbo].[Team] CHECK CONSTRAINT [FK_Team_Department];
+                INSERT INTO dbo.Department (Name, GroupName, GroupNumber) VALUES (N'Tooling', N'Tooling', 1);
+                INSERT INTO dbo.Team VALUES (1, 2);
+                """)
+            set = try #require(try await session.resultSets("SELECT Code FROM dbo.Department WHERE Name = N'Tooling'").first)
+            #expect(set.rows == [[.string("NEW")]])
+            #expect(try await session.errors("INSERT INTO dbo.Team VALUES (2, 99)").first?.number == 547)
+            #expect(try await session.errors("ALTER TABLE dbo.Team NOCHECK CONSTRAINT ALL").first?.number == 40517)
+            try await session.run("DROP TABLE dbo.Team; ALTER TABLE dbo.Department DROP CONSTRAINT DF_Department_Code; ALTER TABLE dbo.Department DROP COLUMN Code")
             try await session.run("ALTER TABLE dbo.Department DROP COLUMN GroupNumber")
             set = try #require(try await session.resultSets("SELECT * FROM dbo.Department").first)
             #expect(set.columns.map(\.name) == ["DepartmentID", "Name", "GroupName"])
