@@ -18,6 +18,51 @@ enum Types {
         return (left.precedence >= right.precedence ? left : right).systemType
     }
 
+    /// An exact numeric operand as SQL Server sees it in decimal arithmetic: (precision, scale).
+    static func decimalShape(_ type: SQLServerType) -> (p: Int, s: Int)? {
+        switch type.base {
+        case .decimal, .numeric: (type.precision ?? 18, type.scale ?? 0)
+        case .money: (19, 4)
+        case .smallmoney: (10, 4)
+        case .bigint: (19, 0)
+        case .int: (10, 0)
+        case .smallint: (5, 0)
+        case .tinyint: (3, 0)
+        case .bit: (1, 0)
+        default: nil
+        }
+    }
+
+    /// The decimal(p,s) SQL Server gives `left op right` (precision capped at 38, keeping at least
+    /// 6 digits of scale when reduced); nil for non-decimal arithmetic.
+    static func decimalResult(_ op: BinaryOperator, _ left: SQLServerType, _ right: SQLServerType) -> SQLServerType? {
+        guard let (p1, s1) = decimalShape(left), let (p2, s2) = decimalShape(right) else { return nil }
+        var precision: Int
+        var scale: Int
+        switch op {
+        case .add, .subtract:
+            scale = max(s1, s2)
+            precision = max(p1 - s1, p2 - s2) + scale + 1
+        case .multiply:
+            precision = p1 + p2 + 1
+            scale = s1 + s2
+        case .divide:
+            scale = max(6, s1 + p2 + 1)
+            precision = p1 - s1 + s2 + scale
+        case .modulo:
+            scale = max(s1, s2)
+            precision = min(p1 - s1, p2 - s2) + scale
+        default:
+            return nil
+        }
+        if precision > 38 {
+            let integral = precision - scale
+            scale = max(min(scale, 38 - integral), min(scale, 6))
+            precision = 38
+        }
+        return .decimal(precision, scale)
+    }
+
     /// The type of `a + b` on strings: Unicode if either is, lengths added (max beyond the limit).
     static func concatenation(_ left: SQLServerType?, _ right: SQLServerType?) -> SQLServerType {
         let unicode = left?.isUnicode == true || right?.isUnicode == true
@@ -303,10 +348,16 @@ extension Translator {
             return TranslatedExpression(sql: "count(\(inner))\(over ?? "")", type: .bigint, isNullable: false)
         case "SUM", "AVG":
             let value = try argument(0)
-            let type = Self.aggregateType(value.type)
+            var type = Self.aggregateType(value.type)
+            if name == "AVG", let decimal = type, decimal.base == .decimal {
+                type = .decimal(38, max(decimal.scale ?? 0, 6))
+            }
             let aggregate = "\(name.lowercased())(\(distinct)\(value.sql))\(over ?? "")"
             if let type, [.int, .bigint].contains(type.base) {
                 return TranslatedExpression(sql: "(trunc(\(aggregate)))::\(type.postgresCastType)", type: type)
+            }
+            if let type, type.base == .decimal || type.base == .money {
+                return TranslatedExpression(sql: "(\(aggregate))::\(type.postgresCastType)", type: type)
             }
             return TranslatedExpression(sql: aggregate, type: type)
         case "MIN", "MAX":

@@ -586,10 +586,19 @@ struct Translator: Sendable {
         }
         var resultType = type
         if let t = type, t.base == .bit { resultType = .int }
-        if op == .divide, let t = type, t.base == .decimal || t.base == .numeric {
-            resultType = .decimal(38, 6)
+        let sql = "(\(cl.sql) \(pgOperator) \(cr.sql))"
+        // In decimal arithmetic SQL Server types an integer constant by its digits (4 → decimal(1,0)).
+        func shape(_ expression: Expression, _ translated: TranslatedExpression) -> SQLServerType? {
+            if case .literal(.integer(let digits)) = expression { return .decimal(min(digits.count, 38), 0) }
+            return translated.type
         }
-        return TranslatedExpression(sql: "(\(cl.sql) \(pgOperator) \(cr.sql))", type: resultType)
+        if let t = type, t.base == .decimal || t.base == .numeric, let lt = shape(left, l), let rt = shape(right, r),
+            let result = Types.decimalResult(op, lt, rt)
+        {
+            // PostgreSQL picks its own result scale; SQL Server's is fixed by the operand types.
+            return TranslatedExpression(sql: "CAST(\(sql) AS \(result.postgresCastType))", type: result)
+        }
+        return TranslatedExpression(sql: sql, type: resultType)
     }
 
     static func comparison(_ op: BinaryOperator) -> String {

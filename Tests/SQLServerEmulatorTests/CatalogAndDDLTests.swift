@@ -61,7 +61,7 @@ import Testing
             #expect(table.name == "Product")
             let columns = table.definition.columns
             #expect(columns.map(\.name) == ["ProductID", "Code", "Price", "Tag", "Doubled"])
-            #expect(columns.map(\.type.declaration) == ["int", "char(4)", "decimal(9,2)", "varbinary(max)", "decimal(9,2)"])
+            #expect(columns.map(\.type.declaration) == ["int", "char(4)", "decimal(9,2)", "varbinary(max)", "decimal(11,2)"])
             #expect(columns[0].identity == .init(seed: 5, increment: 2))
             #expect(columns[2].defaultDefinition == "((0))")
             #expect(columns[2].defaultName == "DF_Product_Price")

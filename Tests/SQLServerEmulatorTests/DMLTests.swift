@@ -52,6 +52,13 @@ import Testing
             #expect(set.columns[2].type.declaration == "int")
             #expect(set.columns[4].type.declaration == "nvarchar(5)")
 
+            let arithmetic = try #require(
+                try await session.resultSets(
+                    "SELECT CAST(1.25 AS decimal(5,2)) * 3 AS m, 10.0 / 4 AS d, CAST(2 AS decimal(4,1)) + 1.25 AS a, AVG(CAST(Salary AS decimal(9,2))) AS av FROM dbo.Employee"
+                ).first)
+            #expect(arithmetic.columns.map(\.type.declaration) == ["decimal(7,2)", "decimal(8,6)", "decimal(6,2)", "decimal(38,6)"])
+            #expect(arithmetic.rows == [[.decimal("3.75"), .decimal("2.500000"), .decimal("3.25"), .decimal("100.000000")]])
+
             let like = try await session.resultSets(
                     """
                     DECLARE @pattern nvarchar(10) = N'%ale%';
