@@ -399,7 +399,39 @@ extension Translator {
         case "DB_ID":
             return TranslatedExpression(sql: "\(context.database.id)", type: SQLServerType(.smallint), isNullable: false)
         case "SCHEMA_NAME":
-            return TranslatedExpression(sql: "'dbo'::text", type: .nvarchar(128), isNullable: false)
+            guard !arguments.isEmpty else {
+                return TranslatedExpression(sql: "'dbo'::text", type: .nvarchar(128), isNullable: false)
+            }
+            return TranslatedExpression(
+                sql: "(SELECT s.name FROM sqlserver_catalog.schemas s WHERE s.database_id = \(context.database.id) AND s.schema_id = \(try argument(0).sql))",
+                type: .nvarchar(128))
+        case "OBJECT_ID":
+            // 'name' or 'schema.name', brackets allowed; resolved in the current database.
+            let name = "lower(replace(replace(\(try text(0)), '[', ''), ']', ''))"
+            let schemaPart = "(CASE WHEN strpos(\(name), '.') > 0 THEN split_part(\(name), '.', 1) ELSE 'dbo' END)"
+            let objectPart = "(CASE WHEN strpos(\(name), '.') > 0 THEN split_part(\(name), '.', 2) ELSE \(name) END)"
+            return TranslatedExpression(
+                sql: """
+                    (SELECT o.object_id FROM sqlserver_catalog.objects o JOIN sqlserver_catalog.schemas s \
+                    ON s.database_id = o.database_id AND s.schema_id = o.schema_id \
+                    WHERE o.database_id = \(context.database.id) AND s.name_key = \(schemaPart) AND o.name_key = \(objectPart))
+                    """,
+                type: .int)
+        case "OBJECT_NAME":
+            return TranslatedExpression(
+                sql: "(SELECT o.name FROM sqlserver_catalog.objects o WHERE o.database_id = \(context.database.id) AND o.object_id = \(try argument(0).sql))",
+                type: .nvarchar(128))
+        case "SERVERPROPERTY":
+            let properties = [
+                "productversion": "15.0.2000.5", "productlevel": "RTM", "edition": "Developer Edition (64-bit)",
+                "engineedition": "3", "servername": "ferry", "machinename": "ferry",
+                "collation": "SQL_Latin1_General_CP1_CI_AS", "productmajorversion": "15",
+            ]
+            guard case .literal(.string(let property, _))? = call.arguments.first else {
+                throw SQLServerError.notSupported("SERVERPROPERTY")
+            }
+            let value = properties[property.lowercased()]
+            return TranslatedExpression(sql: Self.valueSQL(value, type: .nvarchar(128)), type: .nvarchar(128))
         case "SUSER_SNAME", "SUSER_NAME":
             return TranslatedExpression(sql: "'sa'::text", type: .nvarchar(128), isNullable: false)
         case "USER_NAME":

@@ -171,6 +171,15 @@ import Testing
                     """
                 ).first)
             #expect(references.rows == [[.string("FK_Budget_Department"), .string("Department")]])
+            let lookups = try #require(
+                try await session.resultSets(
+                    """
+                    SELECT OBJECT_NAME(OBJECT_ID('dbo.Budget')) AS a, OBJECT_NAME(OBJECT_ID(N'[dbo].[vBudget]')) AS b,
+                        OBJECT_ID('Budget') - (SELECT object_id FROM sys.tables WHERE name = 'Budget') AS zero,
+                        OBJECT_ID('dbo.Missing') AS missing, SCHEMA_NAME(1) AS s, SERVERPROPERTY('ProductMajorVersion') AS v
+                    """
+                ).first)
+            #expect(lookups.rows == [[.string("Budget"), .string("vBudget"), .integer(0), .null, .string("dbo"), .string("15")]])
             let checks = try #require(try await session.resultSets("SELECT name, definition FROM sys.check_constraints").first)
             #expect(checks.rows == [[.string("CK_Budget_Amount"), .string("(Amount > 0)")]])
             let identity = try #require(try await session.resultSets("SELECT name, seed_value, increment_value FROM sys.identity_columns").first)
