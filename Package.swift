@@ -90,6 +90,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "TSQL", swiftSettings: swiftSettings),
+        .target(name: "SQLServerEmulator", dependencies: ["TSQL", "Postgres", .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
         .target(
             name: "EventLog",
             dependencies: [
@@ -129,5 +130,6 @@ let package = Package(
         .testTarget(name: "TDSServerTests", dependencies: ["TDSServer", "FreeTDS", "CFreeTDS"], swiftSettings: swiftSettings),
         .testTarget(name: "FerryCoreTests", dependencies: ["FerryCore"], swiftSettings: swiftSettings),
         .testTarget(name: "TSQLTests", dependencies: ["TSQL"], swiftSettings: swiftSettings),
+        .testTarget(name: "SQLServerEmulatorTests", dependencies: ["SQLServerEmulator", "Postgres", "FerryTestSupport"], swiftSettings: swiftSettings),
     ]
 )
