@@ -70,14 +70,21 @@ public actor KafkaConsumer {
         }
     }
 
-    /// Moves the read position of partitions already assigned.
-    public func seek(_ offsets: [KafkaTopicPartition: KafkaOffset], timeout: Duration = .seconds(10)) throws {
+    /// Moves the read position of partitions already assigned; the next ``poll(maxMessages:timeout:)``
+    /// returns messages from the new offsets.
+    ///
+    /// The seek is handed to librdkafka without waiting for its fetcher to acknowledge it: a
+    /// waiting seek can stall while the partition's fetch state settles, and librdkafka already
+    /// discards messages prefetched from the old position. Errors of the seek itself arrive through
+    /// ``poll(maxMessages:timeout:)``.
+    public func seek(_ offsets: [KafkaTopicPartition: KafkaOffset]) throws {
         let client = try openClient()
         let list = TopicPartitionList(offsets.mapValues(\.rawValue))
-        if let error = rd_kafka_seek_partitions(client.handle, list.pointer, Int32(clamping: timeout.milliseconds)) {
+        if let error = rd_kafka_seek_partitions(client.handle, list.pointer, 0) {
             throw KafkaError(consuming: error, "could not seek")
         }
-        for element in list.elements where element.error != RD_KAFKA_RESP_ERR_NO_ERROR {
+        // `_IN_PROGRESS` is how librdkafka acknowledges a seek it has not finished yet.
+        for element in list.elements where element.error != RD_KAFKA_RESP_ERR_NO_ERROR && element.error != RD_KAFKA_RESP_ERR__IN_PROGRESS {
             throw KafkaError(element.error, "could not seek", context: ["topic": element.place.topic, "partition": String(element.place.partition)])
         }
     }
