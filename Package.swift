@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "Postgres", targets: ["Postgres"]),
         .library(name: "Kafka", targets: ["Kafka"]),
         .library(name: "FreeTDS", targets: ["FreeTDS"]),
+        .executable(name: "sqlserver-emulator", targets: ["SQLServerEmulatorServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -90,7 +91,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "TSQL", swiftSettings: swiftSettings),
-        .target(name: "SQLServerEmulator", dependencies: ["TSQL", "Postgres", .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
+        .target(name: "SQLServerEmulator", dependencies: ["TSQL", "Postgres", "TDSServer", .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
         .target(
             name: "EventLog",
             dependencies: [
@@ -107,6 +108,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "SQLServerEmulatorServer",
+            dependencies: [
+                "SQLServerEmulator", "TDSServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Sources/SQLServerEmulatorServer",
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -130,6 +142,7 @@ let package = Package(
         .testTarget(name: "TDSServerTests", dependencies: ["TDSServer", "FreeTDS", "CFreeTDS"], swiftSettings: swiftSettings),
         .testTarget(name: "FerryCoreTests", dependencies: ["FerryCore"], swiftSettings: swiftSettings),
         .testTarget(name: "TSQLTests", dependencies: ["TSQL"], swiftSettings: swiftSettings),
+        .testTarget(name: "SQLServerEmulatorServerTests", dependencies: ["SQLServerEmulator", "TDSServer", "FreeTDS", "FerryTestSupport", "Postgres"], swiftSettings: swiftSettings),
         .testTarget(name: "SQLServerEmulatorTests", dependencies: ["SQLServerEmulator", "Postgres", "FerryTestSupport"], swiftSettings: swiftSettings),
     ]
 )

@@ -1,0 +1,228 @@
+public import Logging
+import Foundation
+public import TDSServer
+
+/// Answers TDS clients with the emulator engine: each logged-in client gets its own
+/// ``EngineSession`` (kept in the session's state), batches and RPCs run on it, and its results
+/// become TDS tokens.
+public struct EmulatorRequestHandler: TDSRequestHandler {
+    /// The engine sessions are opened on.
+    public let engine: SQLServerEngine
+    /// The one SQL login accepted.
+    public let user: String
+    private let password: String
+    private let logger: Logger
+
+    /// Makes a handler accepting `user` with `password` (`sa` / `Passw0rd!` by default).
+    public init(engine: SQLServerEngine, user: String = "sa", password: String = "Passw0rd!", logger: Logger) {
+        self.engine = engine
+        self.user = user
+        self.password = password
+        self.logger = logger
+    }
+
+    /// What the handler keeps per client.
+    final class SessionState: Sendable {
+        let engineSession: EngineSession
+        /// Numbers the transactions announced to the client (ENVCHANGE 8).
+        let transactionDescriptors = TransactionDescriptors()
+
+        init(engineSession: EngineSession) {
+            self.engineSession = engineSession
+        }
+    }
+
+    /// The descriptor of the client's open transaction.
+    actor TransactionDescriptors {
+        private var next: UInt64 = 1
+        private(set) var current: UInt64 = 0
+
+        func begin() -> UInt64 {
+            current = next
+            next += 1
+            return current
+        }
+
+        func end() -> UInt64 {
+            defer { current = 0 }
+            return current
+        }
+    }
+
+    // MARK: Login
+
+    /// Checks the user and password, and that the requested database exists.
+    public func login(_ request: TDSLoginRequest) async throws -> TDSLoginDecision {
+        guard request.userName.caseInsensitiveCompare(user) == .orderedSame, request.password == password else {
+            logger.info("login refused: wrong user or password", metadata: ["emulator.user": "\(request.userName)"])
+            return .reject(.loginFailed(user: request.userName))
+        }
+        // The server creates the session context only after this returns, so the engine session is
+        // opened here to check the database and again on the client's first request.
+        let session: EngineSession
+        do {
+            session = try await engine.makeSession(database: request.database.isEmpty ? nil : request.database)
+        } catch let error as SQLServerError {
+            return .reject(TDSServerMessage(error))
+        }
+        let database = await session.database.name
+        await session.close()
+        return .accept(database: database)
+    }
+
+    /// Closes the client's engine session.
+    public func sessionEnded(_ session: TDSSessionContext) async {
+        guard let state = session.state as? SessionState else { return }
+        session.state = nil
+        await state.engineSession.close()
+    }
+
+    /// The client's engine state, opened on its first request in the database it logged in to.
+    private func state(for context: TDSSessionContext) async throws -> SessionState {
+        if let state = context.state as? SessionState { return state }
+        let database = context.login.database
+        let session = try await engine.makeSession(database: database.isEmpty ? nil : database)
+        let state = SessionState(engineSession: session)
+        context.state = state
+        return state
+    }
+
+    // MARK: Requests
+
+    /// Runs a batch on the client's engine session.
+    public func execute(batch: TDSSQLBatch, session context: TDSSessionContext, response: TDSResponseWriter) async throws {
+        let state = try await state(for: context)
+        let session = state.engineSession
+        let before = await SessionSnapshot(session)
+        let results = try await session.execute(batch: batch.text)
+        let after = await SessionSnapshot(session)
+        try await write(results, doneKind: .done, before: before, after: after, state: state, batchText: batch.text, response: response)
+    }
+
+    /// Runs `sp_executesql` or a stored procedure: results, then RETURNSTATUS and the OUTPUT values.
+    public func execute(rpc: TDSRPCRequest, session context: TDSSessionContext, response: TDSResponseWriter) async throws {
+        let state = try await state(for: context)
+        let session = state.engineSession
+        let parameters = rpc.parameters.map { parameter in
+            RPCParameter(
+                name: parameter.name.isEmpty ? nil : parameter.name,
+                value: SQLServerValue(tdsValue: parameter.value),
+                type: SQLServerType(tdsType: parameter.type),
+                isOutput: parameter.isOutput)
+        }
+        let before = await SessionSnapshot(session)
+        let outcome = try await session.execute(procedure: rpc.procedureName, parameters: parameters)
+        let after = await SessionSnapshot(session)
+        let statementText = rpc.executeSQL?.statement ?? ""
+        try await write(outcome.results, doneKind: .doneInProc, before: before, after: after, state: state, batchText: statementText, response: response)
+        if let status = outcome.returnStatus {
+            try await response.writeReturnStatus(Int32(clamping: status))
+        }
+        let outputs = rpc.parameters.filter(\.isOutput)
+        for (parameter, output) in zip(outputs, outcome.outputParameters) {
+            let value = try output.value.tdsValue(as: output.type)
+            // Report the type the client declared, which is what it bound its variable to.
+            try await response.writeReturnValue(parameter, value: value)
+        }
+    }
+
+    /// What the handler compares before and after a request to report environment changes.
+    private struct SessionSnapshot {
+        var database: String
+        var transactionCount: Int
+
+        init(_ session: EngineSession) async {
+            database = await session.database.name
+            transactionCount = await session.transactionCount
+        }
+    }
+
+    /// Writes the engine's results as tokens, with the environment changes the request caused.
+    private func write(
+        _ results: [EngineResult], doneKind: TDSDoneKind, before: SessionSnapshot, after: SessionSnapshot,
+        state: SessionState, batchText: String, response: TDSResponseWriter
+    ) async throws {
+        var currentDatabase = before.database
+        let inTransaction: TDSDoneStatus = after.transactionCount > 0 ? .inTransaction : []
+        var index = results.startIndex
+        while index < results.endIndex {
+            switch results[index] {
+            case .resultSet(let set):
+                let columns = set.columns.map { column in
+                    TDSColumnDescription(name: column.name, type: column.type.tdsType, isNullable: column.isNullable, isIdentity: column.isIdentity)
+                }
+                try await response.writeColumns(columns)
+                for row in set.rows {
+                    if response.isCancelled { return }
+                    let values = try zip(row, set.columns).map { value, column in try value.tdsValue(as: column.type) }
+                    try await response.writeRow(values)
+                }
+                // A result set ends with a DONE; its count is the row count that follows (none under NOCOUNT).
+                if index + 1 < results.endIndex, case .rowCount(let count) = results[index + 1] {
+                    try await response.writeDone(doneKind, status: inTransaction, command: .select, rowCount: UInt64(max(count, 0)))
+                    index += 1
+                } else {
+                    try await response.writeDone(doneKind, status: inTransaction, command: .select)
+                }
+            case .rowCount(let count):
+                try await response.writeDone(doneKind, status: inTransaction, command: .none, rowCount: UInt64(max(count, 0)))
+            case .message(let message):
+                if message.number == Self.changedDatabaseMessage, let name = Self.databaseName(inChangeMessage: message.text) {
+                    try await response.writeEnvironmentChange(.database(new: name, old: currentDatabase))
+                    currentDatabase = name
+                }
+                try await response.writeInfo(TDSServerMessage(message))
+            case .error(let error):
+                try await response.writeError(TDSServerMessage(error))
+                try await response.writeDone(doneKind, status: inTransaction.union(.error), command: .none)
+            }
+            index += 1
+        }
+        if after.database != currentDatabase {
+            try await response.writeEnvironmentChange(.database(new: after.database, old: currentDatabase))
+        }
+        try await writeTransactionChange(before: before.transactionCount, after: after.transactionCount, state: state, batchText: batchText, response: response)
+    }
+
+    /// ENVCHANGE 8/9/10 when the request opened or ended the transaction. Only the net change of
+    /// the request is visible, so a transaction that ends is reported as rolled back when the
+    /// request mentions ROLLBACK, committed otherwise.
+    private func writeTransactionChange(before: Int, after: Int, state: SessionState, batchText: String, response: TDSResponseWriter) async throws {
+        if before == 0, after > 0 {
+            let descriptor = await state.transactionDescriptors.begin()
+            try await response.writeEnvironmentChange(.beginTransaction(descriptor: descriptor))
+        } else if before > 0, after == 0 {
+            let descriptor = await state.transactionDescriptors.end()
+            if batchText.range(of: "ROLLBACK", options: .caseInsensitive) != nil {
+                try await response.writeEnvironmentChange(.rollbackTransaction(descriptor: descriptor))
+            } else {
+                try await response.writeEnvironmentChange(.commitTransaction(descriptor: descriptor))
+            }
+        }
+    }
+
+    /// "Changed database context to 'x'."
+    static let changedDatabaseMessage = 5701
+
+    /// The name between the quotes of message 5701.
+    static func databaseName(inChangeMessage text: String) -> String? {
+        guard let open = text.firstIndex(of: "'"), let close = text.lastIndex(of: "'"), open < close else { return nil }
+        return String(text[text.index(after: open)..<close])
+    }
+}
+
+extension TDSServerMessage {
+    /// An engine error as an ERROR token.
+    init(_ error: SQLServerError) {
+        self.init(
+            number: Int32(clamping: error.number), state: UInt8(clamping: error.state), severity: UInt8(clamping: error.severity),
+            text: error.message, procedure: error.procedure ?? "", line: Int32(clamping: error.line))
+    }
+
+    /// An engine message as an INFO token.
+    init(_ message: InfoMessage) {
+        self.init(
+            number: Int32(clamping: message.number), state: UInt8(clamping: message.state), severity: UInt8(clamping: message.severity),
+            text: message.text, line: Int32(clamping: message.line))
+    }
+}
