@@ -134,7 +134,7 @@ let package = Package(
         .target(name: "FerryTestSupport", path: "Tests/FerryTestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "FerryTests", dependencies: ["FerryTestSupport", "Postgres"], swiftSettings: swiftSettings),
         .testTarget(name: "ExecutorsTests", dependencies: ["Executors"], swiftSettings: swiftSettings),
-        .testTarget(name: "PostgresTests", dependencies: ["Postgres"], swiftSettings: swiftSettings),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "FerryTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka"], swiftSettings: swiftSettings),
         .testTarget(name: "FreeTDSTests", dependencies: ["FreeTDS"], swiftSettings: swiftSettings),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"], swiftSettings: swiftSettings),

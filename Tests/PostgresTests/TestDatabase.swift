@@ -1,28 +1,13 @@
+import FerryTestSupport
 import Logging
 import Postgres
 import Testing
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-/// The test server comes from `FERRY_TEST_POSTGRES_URL`; without it every database test fails
-/// loudly instead of being skipped.
+/// Connections to the test server (`FERRY_TEST_POSTGRES_URL`, read by `TestPostgres`: without it
+/// every database test fails loudly instead of being skipped).
 enum TestDatabase {
-    struct NotConfigured: Error, CustomStringConvertible {
-        var description: String {
-            "FERRY_TEST_POSTGRES_URL is not set: set it to a PostgreSQL URL "
-                + "(e.g. postgresql://postgres@127.0.0.1:55432/ferry after scripts/postgres.sh start) or run `make test`"
-        }
-    }
-
     static func url() throws -> String {
-        guard let value = getenv("FERRY_TEST_POSTGRES_URL"), !String(cString: value).isEmpty else {
-            throw NotConfigured()
-        }
-        return String(cString: value)
+        try TestPostgres.url()
     }
 
     static var logger: Logger {
