@@ -24,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // MARK: C libraries (module map and shim header only)
@@ -100,10 +102,41 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "SQLServerSource",
+            dependencies: [
+                "FreeTDS", "FerryCore", "EventLog",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "PostgresSink",
+            dependencies: [
+                "Postgres", "FerryCore", "EventLog",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SchemaConversion",
+            dependencies: [
+                "FreeTDS", "Postgres", "FerryCore", "TSQL",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "Ferry",
             dependencies: [
-                "EventLog", "Postgres", "FerryCore",
+                "EventLog", "Postgres", "FerryCore", "FreeTDS",
+                "SQLServerSource", "PostgresSink", "SchemaConversion",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -143,6 +176,9 @@ let package = Package(
         .testTarget(name: "FerryCoreTests", dependencies: ["FerryCore"], swiftSettings: swiftSettings),
         .testTarget(name: "TSQLTests", dependencies: ["TSQL"], swiftSettings: swiftSettings),
         .testTarget(name: "SQLServerEmulatorServerTests", dependencies: ["SQLServerEmulator", "TDSServer", "FreeTDS", "FerryTestSupport", "Postgres"], swiftSettings: swiftSettings),
+        .testTarget(name: "SQLServerSourceTests", dependencies: ["SQLServerSource", "SQLServerEmulator", "TDSServer", "FreeTDS", "EventLog", "FerryCore", "Postgres", "FerryTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "PostgresSinkTests", dependencies: ["PostgresSink", "EventLog", "FerryCore", "Postgres", "FerryTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "SchemaConversionTests", dependencies: ["SchemaConversion", "SQLServerEmulator", "TDSServer", "FreeTDS", "FerryCore", "Postgres", "FerryTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SQLServerEmulatorTests", dependencies: ["SQLServerEmulator", "Postgres", "FerryTestSupport"], swiftSettings: swiftSettings),
     ]
 )

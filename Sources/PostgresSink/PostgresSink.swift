@@ -1,0 +1,1 @@
+// The PostgresSink module; its types arrive with the work on its issue.

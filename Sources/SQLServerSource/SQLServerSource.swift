@@ -1,0 +1,1 @@
+// The SQLServerSource module; its types arrive with the work on its issue.

@@ -1,0 +1,1 @@
+// The SchemaConversion module; its types arrive with the work on its issue.
