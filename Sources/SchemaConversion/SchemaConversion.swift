@@ -1,1 +1,0 @@
-// The SchemaConversion module; its types arrive with the work on its issue.
