@@ -9,6 +9,13 @@ public struct PostgreSQLColumnType: Hashable, Sendable, CustomStringConvertible 
     /// Why the mapping is not lossless, or needs the user's attention; `nil` for an exact mapping.
     public var caveat: String?
 
+    /// Makes a column type; `checkTemplate` uses `%@` for the quoted column name.
+    public init(declaration: String, checkTemplate: String? = nil, caveat: String? = nil) {
+        self.declaration = declaration
+        self.checkTemplate = checkTemplate
+        self.caveat = caveat
+    }
+
     /// The declaration.
     public var description: String { declaration }
 

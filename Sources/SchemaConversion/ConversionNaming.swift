@@ -14,6 +14,10 @@ public struct ConversionNaming: Sendable {
     public var column: @Sendable (_ schema: String, _ table: String, _ column: String) -> String
     /// The target name of any other object (constraint, index, routine, sequence, parameter).
     public var object: @Sendable (_ name: String) -> String
+    /// Whether a column is converted (`remove-column` rules exclude some): `(schema, table, column)`.
+    public var includesColumn: @Sendable (_ schema: String, _ table: String, _ column: String) -> Bool = { _, _, _ in true }
+    /// A PostgreSQL type replacing the mapped one (`change-data-type` rules): `(schema, table, column)`.
+    public var columnType: @Sendable (_ schema: String, _ table: String, _ column: String) -> String? = { _, _, _ in nil }
 
     /// Makes a naming with explicit rules.
     public init(

@@ -33,6 +33,18 @@ public struct ConvertedStatement: Hashable, Sendable {
     public var targetObject: String
     /// The statement, without a trailing `;`.
     public var sql: String
+    /// For `CREATE TABLE`: the columns it creates, for comparing with an existing target.
+    public var columns: [TargetColumn] = []
+}
+
+/// A column as the target should have it.
+public struct TargetColumn: Hashable, Sendable {
+    /// The column name, unquoted.
+    public var name: String
+    /// The declaration (`varchar(50)`, `timestamp(3)`).
+    public var type: String
+    /// Whether it accepts NULL.
+    public var isNullable: Bool
 }
 
 /// How well an object converted.

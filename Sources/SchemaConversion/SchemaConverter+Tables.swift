@@ -32,10 +32,23 @@ extension ConversionRun {
         let target = targetTable(table)
         var lines: [String] = []
         var tableOutcome = ConversionOutcome.automatic
+        var targetColumns: [TargetColumn] = []
         for column in table.columns {
             let source = "\(table.qualifiedName).\(column.name)"
+            guard naming.includesColumn(table.schema, table.name, column.name) else {
+                action(.info, .column, source, "excluded by a remove-column table-mapping rule", recommendation: "Nothing, if intended.")
+                continue
+            }
             let name = targetColumn(table, column.name)
-            let mapped = column.type.postgreSQLType
+            var mapped = column.type.postgreSQLType
+            if let changed = naming.columnType(table.schema, table.name, column.name) {
+                mapped = PostgreSQLColumnType(declaration: changed, checkTemplate: nil, caveat: nil)
+                action(.info, .column, source, "the type was set to \(changed) by a change-data-type table-mapping rule",
+                       recommendation: "Check that every source value fits \(changed).")
+            }
+            targetColumns.append(TargetColumn(
+                name: naming.column(table.schema, table.name, column.name), type: mapped.declaration,
+                isNullable: column.isNullable && column.computed == nil || column.computed != nil && column.isNullable))
             var line = "\(name) \(mapped.declaration)"
             if let caveat = mapped.caveat {
                 action(.warning, .column, source, caveat, snippet: "\(column.name) \(column.type.aliasName ?? column.type.description)",
@@ -110,6 +123,7 @@ extension ConversionRun {
         }
         let sql = "CREATE TABLE \(target) (\n    " + lines.joined(separator: ",\n    ") + "\n)"
         emit(.beforeLoad, .table, table.qualifiedName, target, sql)
+        result.statements[result.statements.count - 1].columns = targetColumns
         record(.table, table.qualifiedName, target, tableOutcome)
     }
 
