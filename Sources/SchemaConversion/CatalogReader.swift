@@ -83,7 +83,7 @@ public struct CatalogReader: Sendable {
         var columnsByTable: [Int: [(id: Int, column: CatalogColumn)]] = [:]
         var columnNames: [ColumnKey: String] = [:]
         for row in try await rows(
-            "SELECT object_id, column_id, name, system_type_id, user_type_id, max_length, precision, scale, is_nullable, is_identity, is_computed, is_rowguidcol FROM sys.columns",
+            "SELECT object_id, column_id, name, system_type_id, user_type_id, max_length, [precision], scale, is_nullable, is_identity, is_computed, is_rowguidcol FROM sys.columns",
             view: "sys.columns")
         {
             let objectID = row.int(0)
@@ -244,7 +244,7 @@ public struct CatalogReader: Sendable {
 
         // Sequences.
         for row in try await optionalRows(
-            "SELECT object_id, user_type_id, system_type_id, precision, scale, CONVERT(nvarchar(40), start_value), CONVERT(nvarchar(40), increment), CONVERT(nvarchar(40), minimum_value), CONVERT(nvarchar(40), maximum_value), is_cycling, CONVERT(nvarchar(40), current_value), is_exhausted FROM sys.sequences",
+            "SELECT object_id, user_type_id, system_type_id, [precision], scale, CONVERT(nvarchar(40), start_value), CONVERT(nvarchar(40), increment), CONVERT(nvarchar(40), minimum_value), CONVERT(nvarchar(40), maximum_value), is_cycling, CONVERT(nvarchar(40), current_value), is_exhausted FROM sys.sequences",
             fallback: nil, view: "sys.sequences", note: "sys.sequences is not available: sequences were not read", notes: &notes)
         {
             guard let object = objects[row.int(0)], selectedSchemas.contains(object.schema) || tableIDs.isEmpty else { continue }
@@ -299,7 +299,7 @@ public struct CatalogReader: Sendable {
     private func readTypes(schemaNames: [Int: String]) async throws -> CatalogTypes {
         var types = CatalogTypes()
         for row in try await rows(
-            "SELECT user_type_id, system_type_id, name, schema_id, is_user_defined, is_nullable, max_length, precision, scale FROM sys.types",
+            "SELECT user_type_id, system_type_id, name, schema_id, is_user_defined, is_nullable, max_length, [precision], scale FROM sys.types",
             view: "sys.types")
         {
             types.entries[row.int(0)] = CatalogTypes.Entry(

@@ -9,13 +9,21 @@ extension ExpressionTranslator {
         }
         guard call.withinGroup.isEmpty else { throw Untranslatable("WITHIN GROUP has no rule") }
         var arguments: [TranslatedExpression] = []
-        for argument in call.arguments { arguments.append(try translate(argument, scope: scope)) }
+        let takesDatePart = ["datepart", "dateadd", "datediff"].contains(name)
+        for (index, argument) in call.arguments.enumerated() {
+            // The date part (`year`, `dd`) is a keyword, not a column.
+            if takesDatePart, index == 0 {
+                arguments.append(TranslatedExpression(sql: "", kind: .unknown, isAtomic: true))
+                continue
+            }
+            arguments.append(try translate(argument, scope: scope))
+        }
         func args() -> String { arguments.map(\.sql).joined(separator: ", ") }
         func result(_ sql: String, _ kind: ValueKind) -> TranslatedExpression { TranslatedExpression(sql: sql, kind: kind, isAtomic: true) }
         func arity(_ counts: ClosedRange<Int>) throws(Untranslatable) {
             guard counts.contains(arguments.count) else { throw Untranslatable("\(name) with \(arguments.count) arguments has no rule") }
         }
-        if call.over != nil || call.isStar || call.isDistinct {
+        if call.over != nil || call.isStar || call.isDistinct || ["count", "count_big", "sum", "avg", "min", "max"].contains(name) {
             return try aggregate(call, name: name, arguments: arguments, scope: scope)
         }
         switch name {

@@ -190,7 +190,7 @@ struct QueryTranslator {
             throw Untranslatable("the table-valued function \(call.name) must be converted by hand")
         case .derived(let query, let alias, let columns):
             var inner = expressions
-            let sql = try translate(query, parent: scope.parent, expressions: &inner)
+            let sql = try translate(query, parent: scope, expressions: &inner)
             expressions = inner
             let aliasName = PostgreSQLNames.quote(naming.object(alias.value))
             scope.sources.append(.init(keys: [alias.value.lowercased()], qualifier: aliasName, columns: nil))
