@@ -158,6 +158,8 @@ let package = Package(
             name: "FerryBenchmark",
             dependencies: [
                 "EventLog", "Kafka",
+                "SchemaConversion", "SQLServerEmulator", "TDSServer", "FreeTDS", "Postgres",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

@@ -17,7 +17,7 @@ extension AssessmentReport {
             table{border-collapse:collapse;width:100%;background:#fff;border:1px solid #d9dde4;border-radius:8px;overflow:hidden}
             th,td{text-align:left;padding:7px 12px;border-bottom:1px solid #eceef2;vertical-align:top}
             th{background:#eef0f4;font-size:13px;text-transform:uppercase;letter-spacing:.03em;color:#465063}
-            td.n{text-align:right;font-variant-numeric:tabular-nums}
+            th.n,td.n{text-align:right;font-variant-numeric:tabular-nums}
             .bar{display:flex;height:10px;border-radius:5px;overflow:hidden;background:#eceef2;min-width:160px}
             .bar i{display:block}.a{background:#2e9d5b}.w{background:#e0a526}.m{background:#d64541}
             .item{background:#fff;border:1px solid #d9dde4;border-left:5px solid #8a93a3;border-radius:8px;padding:12px 16px;margin:0 0 12px}
@@ -45,7 +45,7 @@ extension AssessmentReport {
         out += "<div class=\"card\"><b>\(count(.manual))</b><span>need manual work</span></div>"
         out += "<div class=\"card\"><b>\(count(.warning))</b><span>warnings</span></div>"
         out += "<div class=\"card\"><b>\(complexity.rawValue)</b><span>complexity · about \(Self.hours(estimatedHours)) of work</span></div>"
-        out += "</div>\n<h2>Objects by kind</h2>\n<table><thead><tr><th>Kind</th><th>Total</th><th>Automatic</th><th>With warnings</th><th>Manual</th><th></th></tr></thead><tbody>\n"
+        out += "</div>\n<h2>Objects by kind</h2>\n<table><thead><tr><th>Kind</th><th class=\"n\">Total</th><th class=\"n\">Automatic</th><th class=\"n\">With warnings</th><th class=\"n\">Manual</th><th></th></tr></thead><tbody>\n"
         for entry in objects {
             let width = { (n: Int) in entry.total == 0 ? 0 : Double(n) * 100 / Double(entry.total) }
             out += "<tr><td>\(Self.escape(entry.kind.rawValue))</td><td class=\"n\">\(entry.total)</td><td class=\"n\">\(entry.automatic)</td>"

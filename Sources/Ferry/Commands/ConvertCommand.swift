@@ -71,7 +71,7 @@ struct ConvertCommand: AsyncParsableCommand {
         do {
             sourceURL = try SQLServerURL(parsing: source, passwordFromEnvironment: ProcessInfo.processInfo.environment["FERRY_SOURCE_PASSWORD"])
         } catch let error as SchemaConversionError {
-            throw ConfigurationError(subject: "--source", message: error.message)
+            throw ValidationError(error.message)
         }
         let mappings: TableMappings?
         var targetSchema = ""
