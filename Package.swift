@@ -166,6 +166,8 @@ let package = Package(
             name: "FerryBenchmark",
             dependencies: [
                 "EventLog", "Kafka",
+                "SchemaConversion", "SQLServerEmulator", "TDSServer", "FreeTDS", "Postgres",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

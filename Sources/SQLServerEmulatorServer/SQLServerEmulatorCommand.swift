@@ -27,6 +27,11 @@ struct SQLServerEmulatorCommand: AsyncParsableCommand {
     @Option(name: .long, help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
+    @Option(
+        name: .long,
+        help: "Install a sample database before serving, unless it exists (\(SampleDatabases.all.map(\.name).joined(separator: ", "))).")
+    var seed: [String] = []
+
     /// Bad options exit with 2 (ArgumentParser's default is 64); help exits with 0.
     static func main() async {
         let command: Self
@@ -50,6 +55,10 @@ struct SQLServerEmulatorCommand: AsyncParsableCommand {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical (got '\(logLevel)')")
         }
         guard !user.isEmpty else { throw ValidationError("--user must not be empty") }
+        for name in seed where SampleDatabases.named(name) == nil {
+            throw ValidationError(
+                "--seed \(name) is not a sample; choose from \(SampleDatabases.all.map(\.name).joined(separator: ", "))")
+        }
     }
 
     private func validateEndpoint() throws {
@@ -95,6 +104,18 @@ struct SQLServerEmulatorCommand: AsyncParsableCommand {
         } catch {
             FileHandle.standardError.write(Data("sqlserver-emulator: cannot use PostgreSQL at \(postgresEndpoint): \(error)\n".utf8))
             return 1
+        }
+        for sample in seed.compactMap(SampleDatabases.named) {
+            do {
+                if try await engine.install(sample) {
+                    logger.notice("sample database installed", metadata: ["sample": "\(sample.name)", "database": "\(sample.databaseName)"])
+                } else {
+                    logger.info("sample database already there; not installed again", metadata: ["sample": "\(sample.name)", "database": "\(sample.databaseName)"])
+                }
+            } catch {
+                FileHandle.standardError.write(Data("sqlserver-emulator: --seed \(sample.name) failed: \(error)\n".utf8))
+                return 1
+            }
         }
         let password = self.password ?? ProcessInfo.processInfo.environment["SQLSERVER_EMULATOR_PASSWORD"] ?? "Passw0rd!"
         let handler = EmulatorRequestHandler(engine: engine, user: user, password: password, logger: logger)
