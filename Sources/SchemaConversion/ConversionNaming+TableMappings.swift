@@ -22,8 +22,7 @@ extension ConversionNaming {
             } catch {
                 throw TaskConfigurationError(.invalidField, "table \(table.qualifiedName): \(error.message)", field: "table-name")
             }
-            let fallback = targetSchema.isEmpty ? "\(catalog.database)_\(table.schema)" : targetSchema
-            tables[table.qualifiedName.lowercased()] = try mappings.targetTable(for: schema, targetSchema: fallback, folding: .lowercase)
+            tables[table.qualifiedName.lowercased()] = try mappings.ferryTarget(for: schema, targetSchema: targetSchema)
         }
         let resolved = tables
         let database = catalog.database
