@@ -646,7 +646,7 @@ struct TableBuilder {
             columns: table.definition.columns.map { column in
                 BoundColumn(
                     name: column.name, pgExpression: PostgresIdentifier.quote(column.pgName), type: column.type,
-                    isNullable: column.isNullable, isIdentity: column.identity != nil)
+                    isNullable: column.isNullable, isIdentity: column.identity != nil, isStoredComposite: true)
             })
     }
 
@@ -657,6 +657,14 @@ struct TableBuilder {
     func assignment(_ value: TranslatedExpression, to column: ColumnMetadata, translator: Translator) throws -> String {
         let type = column.type
         if value.sql == "NULL" { return "CAST(NULL AS \(type.postgresCastType))" }
+        if type.hasSeventhDigit {
+            // Keep 100 ns: copy the composite of a column or parameter of the same type, or parse
+            // text with its 7th digit; any other value converts with a 7th digit of 0.
+            if let exact = value.seventhDigitSQL, value.type?.base == type.base { return exact }
+            if let source = value.type, source.isCharacter, let parsed = type.seventhDigitValue(fromText: "(\(value.sql))::text") {
+                return parsed
+            }
+        }
         var sql = translator.convert(value, to: type, style: nil, implicit: true).sql
         if let limit = type.characterLimit, type.isCharacter || type.isBinary {
             let target = PostgresLiteral.quote(table.threePartName)

@@ -36,8 +36,10 @@ extension EngineSession {
         transactionCount -= 1
         if transactionCount == 0 {
             savepoints = []
+            transactionEnding = .committed
             let outcome = try await connection.execute("COMMIT")
             if outcome.commandTag == "ROLLBACK" {
+                transactionEnding = .rolledBack
                 throw SQLServerError(
                     code: .init(3930),
                     message: "The current transaction cannot be committed and cannot support operations that write to the log file. Roll back the transaction.")
@@ -54,6 +56,7 @@ extension EngineSession {
             return
         }
         try await connection.execute("ROLLBACK")
+        transactionEnding = .rolledBack
         transactionCount = 0
         savepoints = []
     }

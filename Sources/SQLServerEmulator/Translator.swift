@@ -12,6 +12,11 @@ struct TranslatedExpression: Sendable {
     var isCondition: Bool = false
     /// The bound column, for a bare column reference.
     var column: BoundColumn? = nil
+    /// For a `time(7)`/`datetime2(7)` column or value: the stored composite with the 7th digit,
+    /// which ``sql`` (PostgreSQL's microsecond value, for use in expressions) lacks. Carried only
+    /// by bare column references, variables and parameters, so that selecting or copying them
+    /// keeps 100 ns.
+    var seventhDigitSQL: String? = nil
 }
 
 /// A translated query: PostgreSQL text and its result columns.
@@ -90,7 +95,8 @@ struct Translator: Sendable {
             columns: table.definition.columns.map { column in
                 BoundColumn(
                     name: column.name, pgExpression: "\(pgAlias).\(PostgresIdentifier.quote(column.pgName))",
-                    type: column.type, isNullable: column.isNullable || nullable, isIdentity: column.identity != nil)
+                    type: column.type, isNullable: column.isNullable || nullable, isIdentity: column.identity != nil,
+                    isStoredComposite: table.type != "V")
             }, table: table, pgAlias: pgAlias)
     }
 
@@ -223,6 +229,9 @@ struct Translator: Sendable {
             if topLevel, translated.type?.base == .datetimeoffset {
                 sql = "sqlserver_catalog.datetimeoffset_text(\(sql))"
             }
+            if topLevel, let exact = translated.seventhDigitSQL, let text = translated.type?.seventhDigitText(exact) {
+                sql = text
+            }
             let pgName = "c\(columns.count + 1)"
             items.append("\(sql) AS \(pgName)")
             columns.append(
@@ -239,7 +248,7 @@ struct Translator: Sendable {
                 }
                 for column in try scope.starColumns(qualifier: qualifier) {
                     add(
-                        TranslatedExpression(sql: column.pgExpression, type: column.type, isNullable: column.isNullable),
+                        Self.reference(column),
                         name: column.name, isIdentity: column.isIdentity)
                 }
             case .expression(let expression, let alias):
@@ -395,6 +404,17 @@ struct Translator: Sendable {
         return translated.sql
     }
 
+    /// A bound column as an expression; a stored `time(7)`/`datetime2(7)` reads as its microsecond
+    /// value and carries the composite with the 7th digit.
+    static func reference(_ column: BoundColumn) -> TranslatedExpression {
+        if let type = column.type, type.hasSeventhDigit, column.isStoredComposite {
+            return TranslatedExpression(
+                sql: "(\(column.pgExpression)).v", type: type, isNullable: column.isNullable, column: column,
+                seventhDigitSQL: column.pgExpression)
+        }
+        return TranslatedExpression(sql: column.pgExpression, type: column.type, isNullable: column.isNullable, column: column)
+    }
+
     /// A scalar expression or condition.
     func expression(_ expression: Expression, scope: Scope, ctes: [String: TranslatedQuery] = [:]) async throws
         -> TranslatedExpression
@@ -406,18 +426,20 @@ struct Translator: Sendable {
             guard let variable = context.variables[name.lowercased()] else {
                 throw SQLServerError.undeclaredVariable(name)
             }
-            return TranslatedExpression(sql: Self.valueSQL(variable.text, type: variable.type), type: variable.type)
+            var translated = TranslatedExpression(sql: Self.valueSQL(variable.text, type: variable.type), type: variable.type)
+            if let text = variable.text { translated.seventhDigitSQL = variable.type.seventhDigitValue(fromText: PostgresLiteral.quote(text)) }
+            return translated
         case .systemVariable(let name):
             guard let value = context.systemValues[name.uppercased()] else {
                 throw SQLServerError(
                     code: .init(137), severity: 15, message: "Must declare the scalar variable \"\(name)\".",
                     abortsBatch: true)
             }
-            return TranslatedExpression(sql: Self.valueSQL(value.value, type: value.type), type: value.type)
+            var translated = TranslatedExpression(sql: Self.valueSQL(value.value, type: value.type), type: value.type)
+            if let text = value.value { translated.seventhDigitSQL = value.type.seventhDigitValue(fromText: PostgresLiteral.quote(text)) }
+            return translated
         case .column(let reference):
-            let column = try scope.resolve(reference)
-            return TranslatedExpression(
-                sql: column.pgExpression, type: column.type, isNullable: column.isNullable, column: column)
+            return Self.reference(try scope.resolve(reference))
         case .default:
             throw SQLServerError(
                 code: .incorrectSyntaxNearKeyword, severity: 15, message: "Incorrect syntax near the keyword 'DEFAULT'.",
