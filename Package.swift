@@ -157,7 +157,7 @@ let package = Package(
         .executableTarget(
             name: "FerryBenchmark",
             dependencies: [
-                "EventLog", "Kafka",
+                "EventLog", "Kafka", "SQLServerEmulator", "Postgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
