@@ -9,6 +9,7 @@ import SQLServerEmulator
 ///
 /// Runs the engine in-process (no TDS) on a fresh PostgreSQL database, which it drops afterwards.
 /// Phases:
+/// - `commit untracked`: the same INSERTs on a table without CDC (the engine's own cost).
 /// - `commit`: `--sessions` sessions commit `--transactions` autocommit INSERTs while the capture
 ///   job is stopped (`sys.sp_cdc_stop_job`): the cost of capture at commit (triggers, LSNs).
 /// - `capture`: `sys.sp_cdc_start_job`, then the time until every transaction is in
@@ -69,6 +70,9 @@ struct CaptureBenchmark: AsyncParsableCommand {
             CREATE TABLE HumanResources.Department (
                 DepartmentID int IDENTITY(1, 1) NOT NULL CONSTRAINT PK_Department PRIMARY KEY,
                 Name nvarchar(50) NOT NULL, GroupName nvarchar(50) NOT NULL, ModifiedDate datetime NOT NULL DEFAULT (getdate()));
+            CREATE TABLE HumanResources.Untracked (
+                DepartmentID int IDENTITY(1, 1) NOT NULL CONSTRAINT PK_Untracked PRIMARY KEY,
+                Name nvarchar(50) NOT NULL, GroupName nvarchar(50) NOT NULL, ModifiedDate datetime NOT NULL DEFAULT (getdate()));
             EXEC sys.sp_cdc_enable_db;
             EXEC sys.sp_cdc_enable_table @source_schema = N'HumanResources', @source_name = N'Department', @role_name = NULL;
             """))
@@ -78,13 +82,17 @@ struct CaptureBenchmark: AsyncParsableCommand {
         let running = Task { try await job.run() }
 
         print("transactions=\(transactions) rows/transaction=\(rowsPerTransaction) sessions=\(sessions) capture-interval=\(captureIntervalMs)ms")
-        print("phase              transactions  change rows   seconds      tx/s    rows/s")
+        print("phase               transactions  change rows   seconds      tx/s    rows/s")
         let clock = ContinuousClock()
         var captured = 0
 
+        // the same INSERTs on a table without CDC: what capture at commit adds
+        var elapsed = try await commit(workers, table: "HumanResources.Untracked", clock: clock)
+        report("commit untracked", transactions, elapsed)
+
         // commit, with the capture job stopped
         try await check(control.execute(batch: "EXEC sys.sp_cdc_stop_job;"))
-        var elapsed = try await commit(workers, clock: clock)
+        elapsed = try await commit(workers, clock: clock)
         report("commit", transactions, elapsed)
         try await check(control.execute(batch: "EXEC sys.sp_cdc_start_job;"))
         let start = clock.now
@@ -108,7 +116,7 @@ struct CaptureBenchmark: AsyncParsableCommand {
     }
 
     /// Commits `transactions` transactions spread over the sessions; returns the elapsed time.
-    private func commit(_ workers: [EngineSession], clock: ContinuousClock) async throws -> Duration {
+    private func commit(_ workers: [EngineSession], table: String = "HumanResources.Department", clock: ContinuousClock) async throws -> Duration {
         let per = transactions / workers.count
         let rows = rowsPerTransaction
         let start = clock.now
@@ -118,7 +126,7 @@ struct CaptureBenchmark: AsyncParsableCommand {
                 group.addTask {
                     for n in 0..<count {
                         let values = (0..<rows).map { "(N'dept \(index)-\(n)-\($0)', N'bench')" }.joined(separator: ", ")
-                        try await Self.check(worker.execute(batch: "INSERT INTO HumanResources.Department (Name, GroupName) VALUES \(values)"))
+                        try await Self.check(worker.execute(batch: "INSERT INTO \(table) (Name, GroupName) VALUES \(values)"))
                     }
                 }
             }
@@ -141,7 +149,7 @@ struct CaptureBenchmark: AsyncParsableCommand {
         let time = seconds(elapsed)
         let rows = count * rowsPerTransaction
         print(
-            phase.padding(toLength: 16, withPad: " ", startingAt: 0)
+            phase.padding(toLength: 17, withPad: " ", startingAt: 0)
                 + String(format: "%14d %12d %9.3f %9.0f %9.0f", count, rows, time, Double(count) / time, Double(rows) / time))
     }
 

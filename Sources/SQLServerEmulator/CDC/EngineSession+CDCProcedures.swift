@@ -76,7 +76,11 @@ extension EngineSession {
                     CDCParameter(name: "maxtrans", type: .int), CDCParameter(name: "maxscans", type: .int),
                     CDCParameter(name: "continuous", type: SQLServerType(.tinyint)), CDCParameter(name: "pollinginterval", type: .bigint),
                 ], arguments)
+            let autocommit = transactionCount == 0
             try await atomically {
+                // A scan must see every commit made before it takes the commit lock (its own
+                // transaction, whatever isolation level the session uses).
+                if autocommit { try await self.connection.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED") }
                 _ = try await self.requireCDCSchema()
                 _ = try await CaptureJob.scan(
                     self.connection, databaseID: self.databaseRecord.id,
