@@ -75,9 +75,20 @@ enum SystemViews {
         func bool(_ value: Bool) -> String { value ? "1" : "0" }
         switch (schema, view) {
         case ("sys", "databases"):
-            let rows = try await catalog.databases().map { [ $0.0.name, String($0.0.id), $0.1 ] as [String?] }
+            let snapshot = try await catalog.snapshotIsolationStates()
+            let rows = try await catalog.databases().map { record, created in
+                let state = snapshot[record.id] ?? 0
+                return [
+                    record.name, String(record.id), created, "150", String(state), state == 1 ? "ON" : "OFF", "0", "FULL",
+                ] as [String?]
+            }
             return Contents(
-                columns: [("name", sysname, false), ("database_id", .int, false), ("create_date", .datetime, false)], rows: rows)
+                columns: [
+                    ("name", sysname, false), ("database_id", .int, false), ("create_date", .datetime, false),
+                    ("compatibility_level", SQLServerType(.tinyint), false), ("snapshot_isolation_state", SQLServerType(.tinyint), true),
+                    ("snapshot_isolation_state_desc", .nvarchar(60), true), ("is_read_committed_snapshot_on", .bit, true),
+                    ("recovery_model_desc", .nvarchar(60), true),
+                ], rows: rows)
         case ("sys", "schemas"):
             let rows = try await catalog.schemas(in: database).map { [$0.name, String($0.id), "1"] as [String?] }
             return Contents(columns: [("name", sysname, false), ("schema_id", .int, false), ("principal_id", .int, true)], rows: rows)
