@@ -599,6 +599,11 @@ struct Translator: Sendable {
         let r = try await expression(right, scope: scope, ctes: ctes)
         if op.isComparison {
             let (cl, cr) = coercePair(l, r)
+            if cl.type?.isCharacter == true, cr.type?.isCharacter == true {
+                // SQL Server pads the shorter string with spaces before comparing (`'a' = 'a  '`
+                // is true); trimming trailing spaces from both sides gives the same order.
+                return .condition("(rtrim(\(cl.sql), ' ') \(Self.comparison(op)) rtrim(\(cr.sql), ' '))")
+            }
             return .condition("(\(cl.sql) \(Self.comparison(op)) \(cr.sql))")
         }
         let type = Types.higher(l.type, r.type)

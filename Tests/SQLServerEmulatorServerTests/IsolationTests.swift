@@ -1,4 +1,6 @@
+import FerryTestSupport
 import FreeTDS
+import Postgres
 import Testing
 
 /// Transactions across connections, rollback, and snapshot isolation, through FreeTDS.
@@ -76,6 +78,51 @@ import Testing
             #expect(rows.first?[1].description == "30.0000")
             await first.close()
             await second.close()
+        }
+    }
+}
+
+/// Each TDS login owns exactly one engine session, so one PostgreSQL connection.
+@Suite struct SessionCountTests {
+    @Test func oneEngineSessionPerLogin() async throws {
+        try await EmulatorHarness.withServer { port, recorder in
+            let database = try #require(recorder.postgresDatabase)
+            let admin = try await PostgresConnection.connect(url: try TestPostgres.url(), logger: EmulatorHarness.logger)
+            func backends() async throws -> Int {
+                let rows = try await admin.query(
+                    "SELECT count(*)::int FROM pg_stat_activity WHERE datname = $1 AND backend_type = 'client backend'", [.text(database)])
+                return try rows.first?.decode(Int.self, at: 0) ?? -1
+            }
+            #expect(try await backends() == 0)
+            let first = try await EmulatorHarness.connect(port: port)
+            _ = try await first.query("SELECT 1")
+            #expect(try await backends() == 1)
+            let second = try await EmulatorHarness.connect(port: port)
+            _ = try await second.query("SELECT 1")
+            #expect(try await backends() == 2)
+            await first.close()
+            await second.close()
+            // The sessions end when the server notices the disconnect; wait for it (bounded).
+            var remaining = try await backends()
+            for _ in 0..<100 where remaining > 0 {
+                try await Task.sleep(for: .milliseconds(50))
+                remaining = try await backends()
+            }
+            #expect(remaining == 0)
+            // Every PostgreSQL session ever opened on the database: the engine's catalog check at
+            // start and one per login (a login that opened a second one would make this 5).
+            func sessionsEver() async throws -> Int {
+                _ = try await admin.execute("SELECT pg_stat_clear_snapshot()")
+                let rows = try await admin.query("SELECT sessions::int FROM pg_stat_database WHERE datname = $1", [.text(database)])
+                return try rows.first?.decode(Int.self, at: 0) ?? -1
+            }
+            var sessions = try await sessionsEver()
+            for _ in 0..<100 where sessions < 3 {
+                try await Task.sleep(for: .milliseconds(50))
+                sessions = try await sessionsEver()
+            }
+            #expect(sessions == 3)
+            await admin.close()
         }
     }
 }
