@@ -33,6 +33,11 @@ struct SQLServerEmulatorCommand: AsyncParsableCommand {
     @Option(name: .long, help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
+    @Option(
+        name: .long,
+        help: "Install a sample database before serving, unless it exists (\(SampleDatabases.all.map(\.name).joined(separator: ", "))).")
+    var seed: [String] = []
+
     /// Bad options exit with 2 (ArgumentParser's default is 64); help exits with 0.
     static func main() async {
         let command: Self
@@ -58,6 +63,10 @@ struct SQLServerEmulatorCommand: AsyncParsableCommand {
         guard !user.isEmpty else { throw ValidationError("--user must not be empty") }
         guard captureIntervalMs > 0 else { throw ValidationError("--capture-interval-ms must be a positive number of milliseconds (got \(captureIntervalMs))") }
         guard cleanupIntervalMs > 0 else { throw ValidationError("--cleanup-interval-ms must be a positive number of milliseconds (got \(cleanupIntervalMs))") }
+        for name in seed where SampleDatabases.named(name) == nil {
+            throw ValidationError(
+                "--seed \(name) is not a sample; choose from \(SampleDatabases.all.map(\.name).joined(separator: ", "))")
+        }
     }
 
     private func validateEndpoint() throws {
@@ -103,6 +112,18 @@ struct SQLServerEmulatorCommand: AsyncParsableCommand {
         } catch {
             FileHandle.standardError.write(Data("sqlserver-emulator: cannot use PostgreSQL at \(postgresEndpoint): \(error)\n".utf8))
             return 1
+        }
+        for sample in seed.compactMap(SampleDatabases.named) {
+            do {
+                if try await engine.install(sample) {
+                    logger.notice("sample database installed", metadata: ["sample": "\(sample.name)", "database": "\(sample.databaseName)"])
+                } else {
+                    logger.info("sample database already there; not installed again", metadata: ["sample": "\(sample.name)", "database": "\(sample.databaseName)"])
+                }
+            } catch {
+                FileHandle.standardError.write(Data("sqlserver-emulator: --seed \(sample.name) failed: \(error)\n".utf8))
+                return 1
+            }
         }
         let password = self.password ?? ProcessInfo.processInfo.environment["SQLSERVER_EMULATOR_PASSWORD"] ?? "Passw0rd!"
         let handler = EmulatorRequestHandler(engine: engine, user: user, password: password, logger: logger)
