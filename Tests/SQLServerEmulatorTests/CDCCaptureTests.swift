@@ -160,3 +160,25 @@ import Testing
         }
     }
 }
+
+/// The catalog queries a CDC client such as Debezium sends.
+@Suite struct CDCClientQueryTests {
+    @Test func captureInstancesByRowNumberOverChangeTables() async throws {
+        try await CDCFixture.withCDC { session, _, _ in
+            let set = try #require(try await session.resultSets(
+                """
+                WITH ct AS (
+                    SELECT capture_instance, source_object_id, start_lsn, create_date,
+                        ROW_NUMBER() OVER (PARTITION BY source_object_id, start_lsn ORDER BY create_date DESC) AS rn
+                    FROM cdc.change_tables)
+                SELECT OBJECT_SCHEMA_NAME(source_object_id) AS schema_name, OBJECT_NAME(source_object_id) AS table_name,
+                    capture_instance, start_lsn
+                FROM ct WHERE rn = 1
+                """).first)
+            #expect(set.value("schema_name")?.text == "HumanResources")
+            #expect(set.value("table_name")?.text == "Department")
+            #expect(set.value("capture_instance")?.text == "HumanResources_Department")
+            #expect(set.value("start_lsn")?.bytes?.count == 10)
+        }
+    }
+}
