@@ -57,8 +57,8 @@ public struct EmulatorRequestHandler: TDSRequestHandler {
             logger.info("login refused: wrong user or password", metadata: ["emulator.user": "\(request.userName)"])
             return .reject(.loginFailed(user: request.userName))
         }
-        // The server creates the session context only after this returns, so the engine session is
-        // opened here to check the database and again on the client's first request.
+        // The engine session that checks the database is the client's one session: the server keeps
+        // it as the session state (and hands it back to sessionEnded to close).
         let session: EngineSession
         do {
             session = try await engine.makeSession(database: request.database.isEmpty ? nil : request.database)
@@ -66,8 +66,7 @@ public struct EmulatorRequestHandler: TDSRequestHandler {
             return .reject(TDSServerMessage(error))
         }
         let database = await session.database.name
-        await session.close()
-        return .accept(database: database)
+        return .accept(database: database, state: SessionState(engineSession: session))
     }
 
     /// Closes the client's engine session.
@@ -77,7 +76,8 @@ public struct EmulatorRequestHandler: TDSRequestHandler {
         await state.engineSession.close()
     }
 
-    /// The client's engine state, opened on its first request in the database it logged in to.
+    /// The client's engine state, opened at login (or, for a server that did not keep it, on the
+    /// first request, in the database the client logged in to).
     private func state(for context: TDSSessionContext) async throws -> SessionState {
         if let state = context.state as? SessionState { return state }
         let database = context.login.database

@@ -430,6 +430,8 @@ extension EngineSession {
             }
         }
         try await catalog.updateDefinition(of: builder.table)
+        // Change data capture: cdc.ddl_history for tracked tables (CDC/EngineSession+CDCDDL.swift).
+        try await recordCDCDDL(alter, table: table)
     }
 
     /// ALTER COLUMN name type [NULL | NOT NULL]: converts the stored values with the same checks
@@ -525,6 +527,8 @@ extension EngineSession {
                             code: .init(3726),
                             message: "Could not drop object '\(table.twoPartName)' because it is referenced by a FOREIGN KEY constraint.")
                     }
+                    // Change data capture: the table's capture instances go with it (CDC/EngineSession+CDCDDL.swift).
+                    try await self.dropCaptureInstances(of: table)
                     try await self.connection.execute("DROP TABLE \(table.pgQualifiedName)")
                     try await self.catalog.deleteObject(databaseID: table.database.id, objectID: table.objectID)
                     if self.identityInsertTable?.objectID == table.objectID { self.identityInsertTable = nil }
@@ -565,6 +569,8 @@ extension EngineSession {
     func truncateTable(_ name: ObjectName) async throws {
         let translator = self.translator
         let table = try await translator.resolveTable(name)
+        // Change data capture: Msg 4711 for tracked tables (CDC/EngineSession+CDCDDL.swift).
+        try await refuseTruncateOfCapturedTable(table)
         if try await !catalog.referencingTables(in: table.database, objectID: table.objectID).isEmpty {
             throw SQLServerError(
                 code: .init(4712),

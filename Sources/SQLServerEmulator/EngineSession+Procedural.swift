@@ -75,7 +75,10 @@ extension EngineSession {
     /// RAISERROR: an error for severity 11 and up; for 10 and below, the informational message
     /// to report (substitution arguments are not applied).
     func raise(_ statement: RaiserrorStatement) async throws -> SQLServerError? {
-        let message = try await evaluate(statement.message, as: .nvarchar(2047)) ?? ""
+        let format = try await evaluate(statement.message, as: .nvarchar(2047)) ?? ""
+        var arguments: [String?] = []
+        for argument in statement.arguments { arguments.append(try await evaluate(argument, as: .nvarcharMax)) }
+        let message = String(RaiserrorFormat.format(format, arguments: arguments).prefix(2047))
         let severity = Int(try await evaluate(statement.severity, as: .int) ?? "16") ?? 16
         let state = Int(try await evaluate(statement.state, as: .int) ?? "1") ?? 1
         let error = SQLServerError(code: .init(50000), severity: severity, state: state, message: message)

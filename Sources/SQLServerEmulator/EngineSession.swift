@@ -44,6 +44,8 @@ public actor EngineSession {
     var procedureStack: [String] = []
     /// The value of the running procedure's RETURN.
     var returnStatus = 0
+    /// `SET TRANSACTION ISOLATION LEVEL`.
+    var isolationLevel = IsolationLevel.readCommitted
     /// Where the running request streams its results, if it does (see ``EngineOutput``).
     var output: (any EngineOutput)?
     /// Whether the results so far told the client a transaction is open.
@@ -206,8 +208,8 @@ public actor EngineSession {
             setOption(names, value)
         case .setIdentityInsert(let table, let isOn):
             try await setIdentityInsert(table, isOn: isOn)
-        case .setTransactionIsolationLevel:
-            break
+        case .setTransactionIsolationLevel(let level):
+            setIsolationLevel(level)
 
         // Transactions
         case .beginTransaction:
@@ -257,7 +259,8 @@ public actor EngineSession {
             try await atomically { try await self.createView(create) }
         case .createProcedure(let create):
             try await atomically { try await self.createProcedure(create) }
-        case .alterDatabase: throw SQLServerError.notSupported("ALTER DATABASE")
+        case .alterDatabase(let alter):
+            try await atomically { try await self.alterDatabase(alter) }
         case .execute(let execute):
             try await executeProcedure(execute, into: &results)
         case .executeString: throw SQLServerError.notSupported("EXECUTE")
@@ -327,7 +330,7 @@ public actor EngineSession {
                     "@@SERVERNAME": ("ferry", .nvarchar(128)),
                     "@@NESTLEVEL": (String(procedureStack.count), .int),
                 ],
-                caughtError: caughtErrors.last))
+                caughtError: caughtErrors.last, isSnapshot: isolationLevel == .snapshot))
     }
 }
 

@@ -33,6 +33,9 @@ struct TranslationContext: Sendable {
     var systemValues: [String: (value: String?, type: SQLServerType)]
     /// The error the enclosing CATCH block handles (ERROR_NUMBER() and friends).
     var caughtError: SQLServerError?
+    /// Whether the session runs under SNAPSHOT isolation: reading a table of a database that does
+    /// not allow it fails with Msg 3952.
+    var isSnapshot = false
 }
 
 /// A local variable: its declared type and its value as PostgreSQL text (nil for NULL).
@@ -76,6 +79,9 @@ struct Translator: Sendable {
             let table = try await catalog.table(
                 in: database, schema: schema, named: name.name.value, includingViews: includingViews)
         else { throw SQLServerError.invalidObjectName(name.description) }
+        if context.isSnapshot, try await !catalog.snapshotIsolationAllowed(databaseID: database.id) {
+            throw SQLServerError.snapshotNotAllowed(database.name)
+        }
         return table
     }
 
@@ -379,7 +385,11 @@ struct Translator: Sendable {
             return "(\(sql))"
         case .variable:
             throw SQLServerError.notSupported("table variables")
-        case .function(let call, _, _):
+        case .function(let call, let alias, _):
+            // cdc.fn_cdc_get_all_changes_<ci> / fn_cdc_get_net_changes_<ci> (CDC/Translator+CDC.swift).
+            if let item = try await cdcTableFunction(call, alias: alias, into: &sources, parent: parent, ctes: ctes, nullable: nullable) {
+                return item
+            }
             throw SQLServerError.invalidObjectName(call.name.description)
         case .apply:
             throw SQLServerError.notSupported("APPLY")
@@ -593,6 +603,11 @@ struct Translator: Sendable {
         let r = try await expression(right, scope: scope, ctes: ctes)
         if op.isComparison {
             let (cl, cr) = coercePair(l, r)
+            if cl.type?.isCharacter == true, cr.type?.isCharacter == true {
+                // SQL Server pads the shorter string with spaces before comparing (`'a' = 'a  '`
+                // is true); trimming trailing spaces from both sides gives the same order.
+                return .condition("(rtrim(\(cl.sql), ' ') \(Self.comparison(op)) rtrim(\(cr.sql), ' '))")
+            }
             return .condition("(\(cl.sql) \(Self.comparison(op)) \(cr.sql))")
         }
         let type = Types.higher(l.type, r.type)

@@ -24,6 +24,12 @@ struct SQLServerEmulatorCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The login's password (default: $SQLSERVER_EMULATOR_PASSWORD, else Passw0rd!).")
     var password: String?
 
+    @Option(name: .long, help: "Milliseconds between CDC capture scans (SQL Server's polling interval: 5000).")
+    var captureIntervalMs: Int = 5000
+
+    @Option(name: .long, help: "Milliseconds between CDC cleanup runs (SQL Server's cleanup job runs daily).")
+    var cleanupIntervalMs: Int = 86_400_000
+
     @Option(name: .long, help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
@@ -55,6 +61,8 @@ struct SQLServerEmulatorCommand: AsyncParsableCommand {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical (got '\(logLevel)')")
         }
         guard !user.isEmpty else { throw ValidationError("--user must not be empty") }
+        guard captureIntervalMs > 0 else { throw ValidationError("--capture-interval-ms must be a positive number of milliseconds (got \(captureIntervalMs))") }
+        guard cleanupIntervalMs > 0 else { throw ValidationError("--cleanup-interval-ms must be a positive number of milliseconds (got \(cleanupIntervalMs))") }
         for name in seed where SampleDatabases.named(name) == nil {
             throw ValidationError(
                 "--seed \(name) is not a sample; choose from \(SampleDatabases.all.map(\.name).joined(separator: ", "))")
@@ -123,8 +131,10 @@ struct SQLServerEmulatorCommand: AsyncParsableCommand {
             let (host, port) = try endpoint()
             let server = try TDSServer(configuration: .init(host: host, port: port), handler: handler, logger: logger)
             logger.notice("SQL Server emulator listening", metadata: ["tds.host": "\(host)", "tds.port": "\(server.port)", "postgres": "\(postgresEndpoint)"])
+            let captureJob = engine.makeCaptureJob(configuration: .init(
+                captureInterval: .milliseconds(captureIntervalMs), cleanupInterval: .milliseconds(cleanupIntervalMs)))
             let group = ServiceGroup(configuration: .init(
-                services: [.init(service: server)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                services: [.init(service: server), .init(service: CaptureJobService(job: captureJob))], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
             return 0
         } catch {

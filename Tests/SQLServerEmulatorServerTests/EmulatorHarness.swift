@@ -21,6 +21,7 @@ enum EmulatorHarness {
         do {
             let engine = try await SQLServerEngine.open(postgresURL: try TestPostgres.url(database: name), logger: logger)
             let handler = RecordingHandler(EmulatorRequestHandler(engine: engine, password: password, logger: logger))
+            handler.postgresDatabase = name
             let server = try TDSServer(configuration: .init(host: "127.0.0.1", port: 0), handler: handler, logger: logger)
             let value = try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await server.run() }
@@ -58,6 +59,13 @@ enum EmulatorHarness {
 final class RecordingHandler: TDSRequestHandler {
     let inner: EmulatorRequestHandler
     private let written = Mutex<[UInt64]>([])
+    private let database = Mutex<String?>(nil)
+
+    /// The PostgreSQL database the server keeps its state in.
+    var postgresDatabase: String? {
+        get { database.withLock { $0 } }
+        set { database.withLock { $0 = newValue } }
+    }
 
     init(_ inner: EmulatorRequestHandler) {
         self.inner = inner
