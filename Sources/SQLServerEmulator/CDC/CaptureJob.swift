@@ -1,4 +1,4 @@
-public import Logging
+import Logging
 import Postgres
 
 /// The capture and cleanup jobs of every CDC-enabled database, running in the emulator process as
