@@ -33,7 +33,7 @@ struct ChangeFolder {
     var isEmpty: Bool { members.isEmpty }
 
     /// Whether `event` must be applied on its own rather than folded.
-    static func needsRowLevel(_ event: ChangeEvent, table: TargetTable) -> Bool {
+    static func needsRowLevel(_ event: ChangeEvent, table: AppliedTable) -> Bool {
         guard table.isKeyed else { return true }
         switch event.operation {
         case .create, .read:
@@ -46,7 +46,7 @@ struct ChangeFolder {
         }
     }
 
-    mutating func add(_ event: ChangeEvent, index: Int, table: TargetTable) {
+    mutating func add(_ event: ChangeEvent, index: Int, table: AppliedTable) {
         guard let image = event.keyImage else { return }
         let key = table.key(of: image)
         let previous = net[key]

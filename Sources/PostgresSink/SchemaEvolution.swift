@@ -10,13 +10,13 @@ struct SchemaEvolution {
     /// What applying a schema change did.
     enum Outcome {
         /// The table is (still) applied with this shape.
-        case table(TargetTable)
+        case table(AppliedTable)
         /// The table was dropped or is excluded by the mapping.
         case none
     }
 
     /// Applies `change` to the target. `current` is the table as the target has it (if known).
-    func apply(_ change: SchemaChangeEvent, current: TargetTable?) async throws -> Outcome {
+    func apply(_ change: SchemaChangeEvent, current: AppliedTable?) async throws -> Outcome {
         let mapping = configuration.mapping
         guard let newSchema = try change.newSchema() else {
             if let current, configuration.ddlPolicy.applyDrop {
@@ -27,7 +27,7 @@ struct SchemaEvolution {
             return .none
         }
         guard let target = mapping.table(change.table) else { return .none }
-        var table = TargetTable(schema: newSchema, target: target, mapping: mapping)
+        var table = AppliedTable(schema: newSchema, target: target, mapping: mapping)
         let exists = try await tableExists(table)
 
         if change.oldColumns == nil || current == nil || !exists {
@@ -86,15 +86,15 @@ struct SchemaEvolution {
         return .table(table)
     }
 
-    private func tableExists(_ table: TargetTable) async throws -> Bool {
+    private func tableExists(_ table: AppliedTable) async throws -> Bool {
         let rows = try await connection.query("SELECT to_regclass($1) IS NOT NULL", [.text(table.qualifiedName)])
         return try rows.first?.decode(Bool.self, at: 0) ?? false
     }
 }
 
-extension TargetTable {
+extension AppliedTable {
     /// This table read with `schema`; with `keepingShapeOf`, only the columns that table has.
-    func withSchema(_ schema: TableSchema, mapping: SinkTableMapping, keepingShapeOf shape: TargetTable?) -> TargetTable {
+    func withSchema(_ schema: TableSchema, mapping: SinkTableMapping, keepingShapeOf shape: AppliedTable?) -> AppliedTable {
         var copy = self
         if let shape {
             let kept = Set(shape.columns.map(\.source))

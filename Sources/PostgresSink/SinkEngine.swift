@@ -32,7 +32,7 @@ final class SinkEngine {
 
     /// The state a committed transaction moves forward; changed on a copy, kept at COMMIT.
     struct State {
-        var tables: [TableIdentity: TargetTable] = [:]
+        var tables: [TableIdentity: AppliedTable] = [:]
         var positions: [TopicPartition: SourcePosition] = [:]
         var suspended: Set<String> = []
         var pendingSchemaChanges: [PendingSchemaChange] = []
@@ -174,7 +174,7 @@ final class SinkEngine {
         for schema in configuration.knownSchemas {
             schemaVersions[schema.identity, default: []].append(schema)
             if let target = configuration.mapping.table(schema.identity) {
-                state.tables[schema.identity] = TargetTable(schema: schema, target: target, mapping: configuration.mapping)
+                state.tables[schema.identity] = AppliedTable(schema: schema, target: target, mapping: configuration.mapping)
             }
         }
         try await readSchemaHistory()
@@ -303,7 +303,7 @@ final class SinkEngine {
         if let current = state.tables[change.table], !configuration.ddlPolicy.applyAlter, change.oldColumns != nil {
             state.tables[change.table] = current.withSchema(schema, mapping: configuration.mapping, keepingShapeOf: current)
         } else {
-            state.tables[change.table] = TargetTable(schema: schema, target: target, mapping: configuration.mapping)
+            state.tables[change.table] = AppliedTable(schema: schema, target: target, mapping: configuration.mapping)
         }
     }
 
@@ -599,7 +599,7 @@ final class SinkEngine {
         guard !changes.isEmpty else { return }
         if draft.tables[identity] == nil, configuration.mapping.table(identity) != nil, let schema = schemaVersions[identity]?.last {
             // A table known only from its events' schema (Debezium): applied to an existing target table.
-            draft.tables[identity] = TargetTable(schema: schema, target: configuration.mapping.table(identity)!, mapping: configuration.mapping)
+            draft.tables[identity] = AppliedTable(schema: schema, target: configuration.mapping.table(identity)!, mapping: configuration.mapping)
         }
         guard let table = draft.tables[identity] else {
             if configuration.mapping.table(identity) == nil { return }  // excluded by the mapping

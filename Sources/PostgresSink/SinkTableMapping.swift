@@ -39,3 +39,30 @@ public struct SinkTableMapping: Sendable {
         self.column = { $1.lowercased() }
     }
 }
+
+extension SinkTableMapping {
+    /// The naming of DMS table mappings (`table_mappings.json`): selection rules choose the tables,
+    /// transformation rules rename schemas, tables and columns and exclude columns; `folding`
+    /// applies last (lowercase by default, as `ferry convert` names objects).
+    ///
+    /// Added columns, changed data types and redefined keys are `ferry convert`'s business: the
+    /// sink writes the source columns under their mapped names.
+    public init(tableMappings: TableMappings, targetSchema: String?, folding: NameFolding = .lowercase) {
+        let schemaName = targetSchema ?? ""
+        self.table = { identity in
+            guard tableMappings.selects(identity),
+                  let shell = try? TableSchema(identity: identity, columns: [], keyColumns: []),
+                  let target = try? tableMappings.targetTable(for: shell, targetSchema: schemaName, folding: folding)
+            else { return nil }
+            return SinkTarget(schema: target.schema, table: target.table)
+        }
+        self.column = { identity, name in
+            guard let type = try? SQLServerDataType(.int),
+                  let shell = try? TableSchema(identity: identity, columns: [ColumnDefinition(name: name, type: type)], keyColumns: []),
+                  let target = try? tableMappings.targetTable(for: shell, targetSchema: schemaName, folding: folding),
+                  let column = target.column(forSource: name), column.isIncluded
+            else { return nil }
+            return column.name
+        }
+    }
+}

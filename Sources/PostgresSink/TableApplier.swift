@@ -7,7 +7,7 @@ import Postgres
 /// isolated (the segment is retried change by change) without losing the rest of the transaction.
 struct TableApplier {
     let connection: PostgresConnection
-    var table: TargetTable
+    var table: AppliedTable
     /// Called for a change the target refused; returns whether to go on with this table.
     let onFailure: (PendingChange, PostgresError) async throws -> Bool
 
@@ -193,13 +193,13 @@ struct TableApplier {
         }
     }
 
-    private static func parameter(_ value: ColumnValue, _ column: TargetTable.Column, _ parameters: inout [PostgresValue]) -> String {
+    private static func parameter(_ value: ColumnValue, _ column: AppliedTable.Column, _ parameters: inout [PostgresValue]) -> String {
         parameters.append(value.postgreSQLText(as: column.type).map { .text($0) } ?? .null)
         return "$\(parameters.count)"
     }
 
     /// The mapped columns of an image that carry a value.
-    private func present(_ row: Row) -> [(TargetTable.Column, ColumnValue)] {
+    private func present(_ row: Row) -> [(AppliedTable.Column, ColumnValue)] {
         table.columns.compactMap { column in
             guard let value = row[column.source], value != .unchanged else { return nil }
             return (column, value)

@@ -3,7 +3,7 @@ import Postgres
 
 /// One source table as the sink applies it: the source schema currently reflected in the target,
 /// and the mapped target names.
-struct TargetTable: Sendable {
+struct AppliedTable: Sendable {
     /// A source column that reaches the target.
     struct Column: Sendable {
         var source: String
