@@ -229,8 +229,10 @@ struct TableApplier {
     /// Whether the target refused the data (constraint, value, type), as opposed to a lost
     /// connection or a conflict worth retrying.
     static func rowError(_ error: any Error) -> PostgresError? {
-        guard let error = error as? PostgresError, isRowError(error) else { return nil }
-        return error
+        guard let error = error as? PostgresError else { return nil }
+        // A value the client refuses to send (U+0000 in text) is as much the row's fault as a
+        // value the server refuses.
+        return isRowError(error) || error.code == .invalidParameter ? error : nil
     }
 
     static func isRowError(_ error: PostgresError) -> Bool {

@@ -218,6 +218,16 @@ final class SourceScript: @unchecked Sendable {
         return commitLSN
     }
 
+    /// Removes a row from the expected state (a change the test expects the sink to refuse).
+    func forget(_ table: TableIdentity, id: Int64) {
+        expected[table]?[["\(ColumnValue.int(id))"]] = nil
+    }
+
+    /// A copy of the expected rows of every table, to compare with later.
+    func snapshotExpected() -> [TableIdentity: [[String?]]] {
+        Dictionary(uniqueKeysWithValues: schemas.keys.map { ($0, expectedRows($0)) })
+    }
+
     /// Appends the last transaction's records again, as a source that crashed before its checkpoint does.
     func resendLast() async throws {
         _ = try await log.append(lastAppended)
