@@ -23,15 +23,16 @@ enum SinkTaskSettings {
         }
         func number(_ object: [String: Any], _ section: String, _ key: String) throws -> Int? {
             guard let value = object[key] else { return nil }
-            guard !(value is Bool), let number = value as? NSNumber, number.doubleValue >= 0 else {
+            // JSON booleans read as NSNumber too; only their class tells them apart.
+            guard let number = value as? NSNumber, !String(describing: type(of: number)).contains("Boolean"), number.doubleValue >= 0 else {
                 throw ConfigurationError(subject: "\(subject): \(section).\(key)", message: "must be a non-negative number")
             }
             return number.intValue
         }
         func bool(_ object: [String: Any], _ section: String, _ key: String) throws -> Bool? {
             guard let value = object[key] else { return nil }
-            guard let flag = value as? Bool else { throw ConfigurationError(subject: "\(subject): \(section).\(key)", message: "must be true or false") }
-            return flag
+            guard let number = value as? NSNumber, String(describing: type(of: number)).contains("Boolean") else { throw ConfigurationError(subject: "\(subject): \(section).\(key)", message: "must be true or false") }
+            return number.boolValue
         }
         func string(_ object: [String: Any], _ section: String, _ key: String, allowed: [String]) throws -> String? {
             guard let value = object[key] else { return nil }
