@@ -68,6 +68,9 @@ public struct SinkConfiguration: Sendable {
     public var preserveTransactions: Bool
     /// What to do with a row that cannot be applied.
     public var errorPolicy: ErrorPolicy
+    /// Per operation, what to do when the target refuses a change for a key or constraint conflict
+    /// (SQLSTATE class 23); operations not listed follow ``errorPolicy``.
+    public var conflictPolicies: [ChangeEvent.Operation: ErrorPolicy] = [:]
     /// What to do to an existing table when its full load starts.
     public var tablePreparation: TablePreparation
     /// Whether a missing target table is created from the source schema.
@@ -149,6 +152,58 @@ public enum SinkStopPoint: Hashable, Sendable {
         switch self {
         case .lsn(let lsn): return commitLSN.map { $0 > lsn } ?? false
         case .timestamp(let time): return commitTime > time
+        }
+    }
+}
+
+extension SinkConfiguration {
+    /// Takes the settings of a DMS task (`task_settings.json`) that concern applying changes.
+    ///
+    /// - `FullLoadSettings.CommitRate`, `TargetTablePrepMode`;
+    /// - `ChangeProcessingTuning.BatchApplyTimeoutMin/Max`; transactions are preserved unless
+    ///   `TargetMetadata.BatchApplyEnabled` is on with `BatchApplyPreserveTransaction` off (DMS's
+    ///   transactional apply is the default);
+    /// - `ErrorBehavior.DataErrorPolicy` for values the target refuses, and
+    ///   `ApplyErrorInsertPolicy`/`UpdatePolicy`/`DeletePolicy` for key conflicts. `IGNORE_RECORD`
+    ///   still records the row in `ferry.apply_exceptions`: nothing is dropped silently;
+    /// - `ChangeProcessingDdlHandlingPolicy`.
+    ///
+    /// `TargetMetadata.TargetSchema` goes into ``mapping`` through ``SinkTableMapping``.
+    public mutating func apply(_ settings: TaskSettings) {
+        commitRate = max(1, settings.fullLoad.commitRate)
+        tablePreparation = switch settings.fullLoad.targetTablePrepMode {
+        case .doNothing: .doNothing
+        case .dropAndCreate: .dropAndCreate
+        case .truncateBeforeLoad: .truncateBeforeLoad
+        }
+        batchApplyTimeoutMin = .seconds(settings.changeProcessingTuning.batchApplyTimeoutMin)
+        batchApplyTimeoutMax = .seconds(max(settings.changeProcessingTuning.batchApplyTimeoutMax, settings.changeProcessingTuning.batchApplyTimeoutMin))
+        preserveTransactions = !settings.targetMetadata.batchApplyEnabled || settings.changeProcessingTuning.batchApplyPreserveTransaction
+        errorPolicy = ErrorPolicy(settings.errorBehavior.dataErrorPolicy)
+        conflictPolicies = [
+            .create: ErrorPolicy(settings.errorBehavior.applyErrorInsertPolicy), .read: ErrorPolicy(settings.errorBehavior.applyErrorInsertPolicy),
+            .update: ErrorPolicy(settings.errorBehavior.applyErrorUpdatePolicy), .delete: ErrorPolicy(settings.errorBehavior.applyErrorDeletePolicy),
+        ]
+        ddlPolicy = DDLPolicy(applyDrop: settings.ddlHandling.handleSourceTableDropped, applyTruncate: settings.ddlHandling.handleSourceTableTruncated,
+                              applyAlter: settings.ddlHandling.handleSourceTableAltered)
+    }
+
+    /// The policy for a change the target refused with `sqlState`: key conflicts (class 23) follow
+    /// ``conflictPolicies`` for the operation, everything else ``errorPolicy``.
+    func policy(for operation: ChangeEvent.Operation, sqlState: String?) -> ErrorPolicy {
+        if let sqlState, sqlState.hasPrefix("23"), let policy = conflictPolicies[operation] { return policy }
+        return errorPolicy
+    }
+}
+
+extension SinkConfiguration.ErrorPolicy {
+    /// The sink's reading of a DMS error action: `SUSPEND_TABLE` and `STOP_TASK` as they say; the
+    /// others record the row and go on (Ferry cannot turn a failed update into an insert).
+    public init(_ action: ErrorAction) {
+        switch action {
+        case .suspendTable: self = .suspendTable
+        case .stopTask: self = .stopSink
+        case .logError, .ignoreRecord, .ignore, .insertRecord, .updateRecord: self = .logAndSkip
         }
     }
 }

@@ -105,7 +105,10 @@ final class SinkEngine {
             }
             var records: [StoredRecord] = []
             if let dataReader, buffer.count < configuration.commitRate || configuration.preserveTransactions {
-                records = try await dataReader.poll(maxRecords: max(1, min(configuration.commitRate - buffer.count, 5000)), timeout: .milliseconds(100))
+                // Transaction mode reads on while no transaction is complete: a reader that serves
+                // one partition first must not be starved down to one record per poll.
+                let room = configuration.preserveTransactions ? 1000 : max(1, min(configuration.commitRate - buffer.count, 5000))
+                records = try await dataReader.poll(maxRecords: room, timeout: .milliseconds(100))
             } else if dataReader == nil {
                 try await Task.sleep(for: .milliseconds(100))
             }
@@ -132,7 +135,8 @@ final class SinkEngine {
 
     /// Whether every partition is read to its end (or reached `--until`) and everything read is applied.
     private func isFinished() async throws -> Bool {
-        guard wantedTopics.isEmpty || configuration.until != nil else { return false }
+        // A log written without transaction metadata never gets its transaction topic.
+        guard wantedTopics.subtracting([topics.transaction]).isEmpty || configuration.until != nil else { return false }
         if buffer.contains(where: { if case .transactionEnd = $0.content { return false } else { return true } }) { return false }
         if hasApplicableSchemaChange() { return false }
         for (partition, next) in readPositions where !stoppedPartitions.contains(partition) {
@@ -634,12 +638,12 @@ final class SinkEngine {
             }
         }
         let store = self.store
-        let policy = configuration.errorPolicy
+        let configuration = self.configuration
         var applier = TableApplier(connection: connection, table: table) { change, error in
             try await store.recordException(connection, record: change.record, table: target, error: error.description, sqlState: error.sqlState)
             recorder.failures += 1
             recorder.operations.append(change.event.operation)
-            switch policy {
+            switch configuration.policy(for: change.event.operation, sqlState: error.sqlState) {
             case .logAndSkip: return true
             case .suspendTable:
                 try await store.suspend(connection, table: target, reason: "\(change.record.partition) offset \(change.record.offset): \(error)")

@@ -11,18 +11,22 @@ struct SinkCrashTests {
     /// `ferry sink` killed with SIGKILL at random moments while it applies, then restarted: the
     /// target ends equal to the source row by row — nothing lost (keyed rows) and nothing doubled
     /// (the keyless table would hold a duplicate row).
-    @Test("SIGKILL at random points neither loses nor doubles a change")
-    func killedAndRestarted() async throws {
+    @Test("SIGKILL at random points neither loses nor doubles a change", arguments: [false, true])
+    func killedAndRestarted(transactional: Bool) async throws {
         let database = try await TestDatabase.create()
         let log = try await TestLog(.embedded)
         defer { Task { await log.close(); await database.drop() } }
-        let script = try SourceScript(log: log.log)
+        let script = try SourceScript(log: log.log, withTransactions: transactional)
         try await script.createTable(try Fixtures.ordersSchema())
         try await script.createTable(try Fixtures.notesSchema(), partitions: 1)
         try await script.randomWorkload(changes: 8000, ids: 1...400, seed: 2026)
 
         let settings = FileManager.default.temporaryDirectory.appendingPathComponent("ferry-sink-settings-\(UUID().uuidString).json")
-        try Data(#"{"FullLoadSettings":{"CommitRate":97},"ChangeProcessingTuning":{"BatchApplyTimeoutMin":0,"BatchApplyTimeoutMax":5}}"#.utf8).write(to: settings)
+        // Batch mode, or DMS's default transactional apply.
+        try Data("""
+            {"TargetMetadata":{"BatchApplyEnabled":\(!transactional)},"FullLoadSettings":{"CommitRate":97,"TargetTablePrepMode":"DO_NOTHING"},
+             "ChangeProcessingTuning":{"BatchApplyPreserveTransaction":\(transactional),"BatchApplyTimeoutMin":0,"BatchApplyTimeoutMax":5}}
+            """.utf8).write(to: settings)
         defer { try? FileManager.default.removeItem(at: settings) }
         let arguments = ["sink", "--log", log.url, "--target", database.url, "--name", "crash", "--prefix", "src",
                          "--task-settings", settings.path, "--stop-at-end"]

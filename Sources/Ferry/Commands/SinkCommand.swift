@@ -29,11 +29,7 @@ struct SinkCommand: AsyncParsableCommand {
     @Option(help: "The topic prefix (the source's logical server name).")
     var prefix: String = "ferry"
 
-    @Option(name: .customLong("table-mappings"), help: "AWS DMS table mappings (JSON): which tables, and their target names.")
-    var tableMappings: String?
-
-    @Option(name: .customLong("task-settings"), help: "AWS DMS task settings (JSON): CommitRate, BatchApply*, ErrorBehavior, TargetTablePrepMode, DDL policy, TargetSchema.")
-    var taskSettings: String?
+    @OptionGroup var taskFiles: TaskFileOptions
 
     @Option(help: "Rebuild from the log instead of resuming: earliest, a time (ISO 8601 or ms since 1970), or topic:partition:offset,…")
     var reset: String?
@@ -53,18 +49,11 @@ struct SinkCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = logOptions.makeLogger(label: "ferry.sink")
         var configuration = SinkConfiguration(name: name, prefix: prefix)
-        var targetSchema: String?
-        if let taskSettings { targetSchema = try SinkTaskSettings.apply(file: taskSettings, to: &configuration) }
-        if let tableMappings {
-            let path = tableMappings.hasPrefix("file://") ? String(tableMappings.dropFirst("file://".count)) : tableMappings
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw ConfigurationError(subject: "--table-mappings \(path)", message: "the file cannot be read")
-            }
-            do {
-                configuration.mapping = SinkTableMapping(tableMappings: try TableMappings(json: Array(data)), targetSchema: targetSchema)
-            } catch {
-                throw ConfigurationError(subject: "--table-mappings \(path)", message: "\(error)")
-            }
+        let settings = try taskFiles.loadSettings()
+        configuration.apply(settings)
+        let targetSchema = settings.targetMetadata.targetSchema.isEmpty ? nil : settings.targetMetadata.targetSchema
+        if let mappings = try taskFiles.loadMappings() {
+            configuration.mapping = SinkTableMapping(tableMappings: mappings, targetSchema: targetSchema)
         } else {
             configuration.mapping = SinkTableMapping(targetSchema: targetSchema)
         }
