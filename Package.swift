@@ -157,7 +157,8 @@ let package = Package(
         .executableTarget(
             name: "FerryBenchmark",
             dependencies: [
-                "EventLog", "Kafka",
+                "EventLog", "Kafka", "PostgresSink", "Postgres", "FerryCore",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
