@@ -64,6 +64,10 @@ final class SinkEngine {
     var batchStarted: ContinuousClock.Instant?
     /// Partitions that reached `--until`: nothing more is read from them.
     var stoppedPartitions: Set<TopicPartition> = []
+    /// A transaction applied with the events that arrived: its other events can no longer come.
+    var forcedTransaction: String?
+    /// The transaction first found stalled, and when.
+    var stall: (id: String, at: ContinuousClock.Instant)?
     var summary = PostgresSink.Summary(applied: 0, duplicates: 0, exceptions: 0, schemaChanges: 0, commits: 0)
     let codec = EnvelopeCodec()
 
@@ -113,7 +117,7 @@ final class SinkEngine {
                 try await Task.sleep(for: .milliseconds(100))
             }
             try await catchUpSchemaChanges()
-            for record in records { take(record) }
+            try await take(records)
             try await subscribeWantedTopics()
             let idle = records.isEmpty
             if !buffer.isEmpty, batchStarted == nil { batchStarted = .now }
@@ -121,6 +125,7 @@ final class SinkEngine {
             let due = !buffer.isEmpty && (buffer.count >= configuration.commitRate || elapsed >= configuration.batchApplyTimeoutMax
                                           || (idle && elapsed >= configuration.batchApplyTimeoutMin))
             let ddlDue = idle && hasApplicableSchemaChange()
+            if idle, configuration.preserveTransactions, try await isStalledOnTransaction() { try await applyWithRetries(idle: idle) }
             if due || ddlDue {
                 try await applyWithRetries(idle: idle)
             }
@@ -131,6 +136,29 @@ final class SinkEngine {
         logger.info("sink stopped", metadata: ["applied": "\(summary.applied)", "exceptions": "\(summary.exceptions)"])
         await connection?.close()
         return summary
+    }
+
+    /// Whether the oldest transaction in hand lacks events that can no longer arrive (every
+    /// partition is read to its end, e.g. an event of it could not be decoded); then it is applied
+    /// with the events that did arrive, and the stream goes on.
+    private func isStalledOnTransaction() async throws -> Bool {
+        guard let first = buffer.lazy.compactMap({ item -> TransactionEvent? in
+            if case .transactionEnd(let end) = item.content { return end } else { return nil }
+        }).first, !selectItems().contains(where: { if case .transactionEnd = buffer[$0].content { return true } else { return false } }) else { return false }
+        for (partition, next) in readPositions where !stoppedPartitions.contains(partition) {
+            if try await log.offsets(of: partition).next > next { return false }
+        }
+        // Kafka can show a transaction's END before all of its events, while the source's append is
+        // still in flight: only a stall that lasts is a real one.
+        guard let since = stall, since.id == first.id else {
+            stall = (first.id, .now)
+            return false
+        }
+        guard ContinuousClock.now - since.at >= max(.seconds(5), configuration.batchApplyTimeoutMax) else { return false }
+        stall = nil
+        logger.warning("transaction applied without all its events: the rest cannot arrive", metadata: ["transaction": "\(first.id)"])
+        forcedTransaction = first.id
+        return true
     }
 
     /// Whether every partition is read to its end (or reached `--until`) and everything read is applied.
@@ -321,8 +349,29 @@ final class SinkEngine {
 
     // MARK: Reading
 
+    /// Decodes records into the batch. Decoding (JSON) is most of the sink's own CPU time, so large
+    /// polls are decoded in parallel chunks; the results are taken in log order.
+    private func take(_ records: [StoredRecord]) async throws {
+        guard records.count >= 512 else {
+            for record in records { take(record, decoded: nil) }
+            return
+        }
+        let chunks = 4
+        let size = (records.count + chunks - 1) / chunks
+        let decoder = RecordDecoder(codec: codec, topicTables: topicTables, schemaVersions: schemaVersions, transactionTopic: topics.transaction)
+        var decoded = [[Item.Content]](repeating: [], count: chunks)
+        try await withThrowingTaskGroup(of: (Int, [Item.Content]).self) { group in
+            for chunk in 0..<chunks {
+                let slice = Array(records[min(records.count, chunk * size)..<min(records.count, (chunk + 1) * size)])
+                group.addTask { (chunk, slice.map { decoder.decode($0) }) }
+            }
+            for try await (chunk, contents) in group { decoded[chunk] = contents }
+        }
+        for (index, content) in decoded.joined().enumerated() { take(records[index], decoded: content) }
+    }
+
     /// Decodes a record into the batch, or drops it if its partition reached `--until`.
-    private func take(_ record: StoredRecord) {
+    private func take(_ record: StoredRecord, decoded: Item.Content?) {
         let partition = record.partition
         guard !stoppedPartitions.contains(partition), record.offset >= (readPositions[partition] ?? 0) else { return }
         let item: Item
@@ -337,7 +386,8 @@ final class SinkEngine {
             }
             item = Item(record: record, content: .transactionEnd(event))
         } else {
-            item = Item(record: record, content: decode(record))
+            item = Item(record: record, content: decoded ?? RecordDecoder(codec: codec, topicTables: topicTables, schemaVersions: schemaVersions,
+                                                                         transactionTopic: topics.transaction).decode(record))
         }
         if case .change(let event, _) = item.content, let until = configuration.until,
            until.isBeyond(commitLSN: event.source.commitLSN, commitTime: event.source.timestampMilliseconds) {
@@ -346,25 +396,6 @@ final class SinkEngine {
         }
         readPositions[partition] = record.offset + 1
         buffer.append(item)
-    }
-
-    private func decode(_ record: StoredRecord) -> Item.Content {
-        let table = topicTables[record.partition.topic]
-        guard record.value != nil else { return .ignored }
-        let versions = table.flatMap { schemaVersions[$0] } ?? []
-        var firstError: (any Error)?
-        // The newest schema first; an event written before a change decodes with an older one.
-        for schema in versions.reversed() + (versions.isEmpty ? [nil] : []) as [TableSchema?] {
-            do {
-                if case .change(let event) = try codec.decode(key: record.key, value: record.value, schema: schema) {
-                    return .change(event, event.source.table)
-                }
-                return .ignored
-            } catch {
-                if firstError == nil { firstError = error }
-            }
-        }
-        return .undecodable(table, String(describing: firstError!))
     }
 
     // MARK: Applying
@@ -411,12 +442,27 @@ final class SinkEngine {
         for item in buffer {
             if case .change(let event, let table) = item.content, let id = event.transaction?.id { counts[id, default: [:]][table, default: 0] += 1 }
         }
+        // An event that cannot be decoded has no transaction id; it stands in for a missing event of
+        // its table in the earliest transaction that lacks one, so one bad record cannot stall the stream.
+        var spare: [TableIdentity: Int64] = [:]
+        for item in buffer {
+            if case .undecodable(let table?, _) = item.content { spare[table, default: 0] += 1 }
+        }
         var ready: Set<String> = []
         var rows: Int64 = 0
         for item in buffer {
             guard case .transactionEnd(let end) = item.content else { continue }
             let seen = counts[end.id] ?? [:]
-            guard end.eventCounts.allSatisfy({ seen[$0.table, default: 0] >= $0.count }) else { break }
+            var borrowed = spare
+            let complete = end.eventCounts.allSatisfy { entry in
+                let missing = entry.count - seen[entry.table, default: 0]
+                guard missing > 0 else { return true }
+                guard borrowed[entry.table, default: 0] >= missing else { return false }
+                borrowed[entry.table, default: 0] -= missing
+                return true
+            }
+            guard complete || end.id == forcedTransaction else { break }
+            if complete { spare = borrowed }
             ready.insert(end.id)
             rows += end.totalEventCount
             if rows >= Int64(configuration.commitRate) { break }
@@ -668,6 +714,34 @@ final class SinkEngine {
         draft.suspended.formUnion(recorder.suspended)
         if draft.suspended.contains(target) { delta.state = "Suspended" }
         statistics[identity] = delta
+    }
+}
+
+/// Decodes data records with the schema history; a value type, so chunks decode in parallel.
+struct RecordDecoder: Sendable {
+    let codec: EnvelopeCodec
+    let topicTables: [String: TableIdentity]
+    let schemaVersions: [TableIdentity: [TableSchema]]
+    let transactionTopic: String
+
+    func decode(_ record: StoredRecord) -> SinkEngine.Item.Content {
+        guard record.partition.topic != transactionTopic else { return .ignored }
+        let table = topicTables[record.partition.topic]
+        guard record.value != nil else { return .ignored }
+        let versions = table.flatMap { schemaVersions[$0] } ?? []
+        var firstError: (any Error)?
+        // The newest schema first; an event written before a change decodes with an older one.
+        for schema in versions.reversed() + (versions.isEmpty ? [nil] : []) as [TableSchema?] {
+            do {
+                if case .change(let event) = try codec.decode(key: record.key, value: record.value, schema: schema) {
+                    return .change(event, event.source.table)
+                }
+                return .ignored
+            } catch {
+                if firstError == nil { firstError = error }
+            }
+        }
+        return .undecodable(table, String(describing: firstError!))
     }
 }
 

@@ -75,6 +75,11 @@ struct TableApplier {
         try await connection.copyIn("COPY pg_temp.ferry_stage (\(columnList), _ferry_op, _ferry_unchanged) FROM STDIN") { writer in
             try writer.writeRaw(data)
         }
+        if folder.keys.count > 100 {
+            // Without statistics the planner takes the fresh staging table for empty and may join it
+            // with a nested loop; with them it hashes.
+            try await connection.execute("ANALYZE pg_temp.ferry_stage")
+        }
         var counts = (upserts: 0, updates: 0, deletes: 0)
         for key in folder.keys {
             switch folder.net[key]! {

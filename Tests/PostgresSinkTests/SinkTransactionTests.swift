@@ -115,4 +115,38 @@ struct SinkTransactionTests {
         let error = await #expect(throws: PostgresError.self) { try await runSink(configuration, log: log.log, target: database) }
         #expect(error?.message.contains("half a transfer") == true)
     }
+
+    @Test("an unreadable event inside a source transaction is recorded and does not stall the stream")
+    func unreadableEventInTransaction() async throws {
+        let database = try await TestDatabase.create()
+        let log = try await TestLog(.embedded)
+        defer { Task { await log.close(); await database.drop() } }
+        let script = try SourceScript(log: log.log, withTransactions: true)
+        try await Self.writeTransfers(script, count: 3)
+        // A transaction of one event on `Left` whose event is garbage.
+        let codec = EnvelopeCodec()
+        let txn = script.topics.transaction
+        let begin = codec.encodeTransaction(TransactionEvent(status: .begin, id: "bad", timestampMilliseconds: 1))
+        let end = codec.encodeTransaction(TransactionEvent(status: .end, id: "bad", timestampMilliseconds: 1, eventCounts: [(Self.left, 1)]))
+        _ = try await log.log.append([OutgoingRecord(destination: TopicPartition(topic: txn, partition: 0), key: begin.key, value: begin.value)])
+        _ = try await log.log.append(toTopic: try script.topics.table(Self.left), [(key: Array(#"{"Id":1}"#.utf8), value: Array("garbage".utf8))])
+        _ = try await log.log.append([OutgoingRecord(destination: TopicPartition(topic: txn, partition: 0), key: end.key, value: end.value)])
+        try await Self.writeMoreTransfers(script)
+        var configuration = SinkConfiguration.test(commitRate: 1)
+        configuration.preserveTransactions = true
+        let summary = try await runSink(configuration, log: log.log, target: database)
+        #expect(summary.exceptions == 1)
+        expectRows(try await database.rows("dbo.left", columns: ["id", "balance"]), script.expectedRows(Self.left))
+        expectRows(try await database.rows("dbo.right", columns: ["id", "balance"]), script.expectedRows(Self.right))
+    }
+
+    /// Two more transfers after the first ones.
+    static func writeMoreTransfers(_ script: SourceScript) async throws {
+        for (id, amount) in [(Int64(2), Int64(5)), (Int64(3), Int64(7))] {
+            let l = script.expected[left]![["\(ColumnValue.int(id))"]]!, r = script.expected[right]![["\(ColumnValue.int(id))"]]!
+            guard case .int(let lb) = l["Balance"]!, case .int(let rb) = r["Balance"]! else { return }
+            try await script.commit([.update(left, before: l, after: ["Id": .int(id), "Balance": .int(lb - amount)]),
+                                     .update(right, before: r, after: ["Id": .int(id), "Balance": .int(rb + amount)])])
+        }
+    }
 }
