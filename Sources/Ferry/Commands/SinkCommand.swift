@@ -31,6 +31,8 @@ struct SinkCommand: AsyncParsableCommand {
 
     @OptionGroup var taskFiles: TaskFileOptions
 
+    @OptionGroup var metrics: MetricsOptions
+
     @Option(help: "Rebuild from the log instead of resuming: earliest, a time (ISO 8601 or ms since 1970), or topic:partition:offset,…")
     var reset: String?
 
@@ -67,8 +69,15 @@ struct SinkCommand: AsyncParsableCommand {
             output.write(Data("committed applied=\(summary.applied) duplicates=\(summary.duplicates) exceptions=\(summary.exceptions) ddl=\(summary.schemaChanges)\n".utf8))
         }
         output.write(Data("sink \(name) started\n".utf8))
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: sink, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),
+        ]
+        // The sink's swift-metrics counters are served by Prometheus when --metrics-listen is given.
+        if let endpoint = try metrics.makeEndpoint(logger: logger) {
+            services.append(.init(service: endpoint, successTerminationBehavior: .ignore, failureTerminationBehavior: .gracefullyShutdownGroup))
+        }
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [.init(service: sink, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup)],
+            services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         ))
