@@ -165,7 +165,7 @@ let package = Package(
         .executableTarget(
             name: "FerryBenchmark",
             dependencies: [
-                "EventLog", "Kafka",
+                "EventLog", "Kafka", "PostgresSink", "FerryCore",
                 "SchemaConversion", "SQLServerEmulator", "TDSServer", "FreeTDS", "Postgres",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
