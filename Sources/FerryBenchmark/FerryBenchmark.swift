@@ -14,7 +14,7 @@ struct FerryBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ferry-benchmark",
         abstract: "Measure event log append and read throughput.",
-        subcommands: [ConvertBenchmark.self]
+        subcommands: [ConvertBenchmark.self, EmulatorBenchmark.self]
     )
 
     enum Target: String, ExpressibleByArgument, CaseIterable {
