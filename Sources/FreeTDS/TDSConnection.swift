@@ -170,7 +170,6 @@ public actor TDSConnection {
         }
 
         _ = dbsetlogintime(configuration.loginTimeout.wholeSecondsRoundedUp)
-        if let queryTimeout = configuration.queryTimeout { _ = dbsettime(queryTimeout.wholeSecondsRoundedUp) }
 
         let sink = MessageSink()
         logger.debug("connecting to SQL Server")
@@ -179,6 +178,11 @@ public actor TDSConnection {
         }
         guard let opened else { throw openFailure(sink.drain()) }
         let process = DBProcess(opened, sink: sink)
+        // Per connection (dbsetopt), not dbsettime: that one is process-wide and would impose one
+        // connection's timeout on every other connection opened after it.
+        if let queryTimeout = configuration.queryTimeout {
+            _ = process.withPointer { dbsetopt($0, DBSETTIME, String(queryTimeout.wholeSecondsRoundedUp), 0) }
+        }
         for message in sink.drain().messages {
             logger.debug("login message", metadata: ["tds.message": "\(message)"])
         }
