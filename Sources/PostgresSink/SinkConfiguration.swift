@@ -85,6 +85,8 @@ public struct SinkConfiguration: Sendable {
     public var stopWhenCaughtUp: Bool
     /// How many times a transient error (lost connection, serialization failure, deadlock) is retried.
     public var maximumRetries: Int
+    /// DMS's `awsdms_*` control tables to write on the target (`ControlTablesSettings`); `nil` writes none.
+    public var dmsControlTables: DMSControlTables? = nil
 
     /// Makes a configuration with DMS's defaults (`CommitRate` 10000, `BatchApplyTimeoutMin` 1 s,
     /// `BatchApplyTimeoutMax` 30 s, `LOG_ERROR`, `DO_NOTHING`, every DDL applied).
@@ -166,7 +168,8 @@ extension SinkConfiguration {
     /// - `ErrorBehavior.DataErrorPolicy` for values the target refuses, and
     ///   `ApplyErrorInsertPolicy`/`UpdatePolicy`/`DeletePolicy` for key conflicts. `IGNORE_RECORD`
     ///   still records the row in `ferry.apply_exceptions`: nothing is dropped silently;
-    /// - `ChangeProcessingDdlHandlingPolicy`.
+    /// - `ChangeProcessingDdlHandlingPolicy`;
+    /// - `ControlTablesSettings` (``dmsControlTables``).
     ///
     /// `TargetMetadata.TargetSchema` goes into ``mapping`` through ``SinkTableMapping``.
     public mutating func apply(_ settings: TaskSettings) {
@@ -186,6 +189,7 @@ extension SinkConfiguration {
         ]
         ddlPolicy = DDLPolicy(applyDrop: settings.ddlHandling.handleSourceTableDropped, applyTruncate: settings.ddlHandling.handleSourceTableTruncated,
                               applyAlter: settings.ddlHandling.handleSourceTableAltered)
+        dmsControlTables = DMSControlTables(settings.controlTables)
     }
 
     /// The policy for a change the target refused with `sqlState`: key conflicts (class 23) follow

@@ -3,9 +3,31 @@ import FerryCore
 import Postgres
 
 /// The sink's control tables in schema `ferry` of the target (docs/sink.md): offsets, statistics,
-/// exceptions and suspended tables, all written in the transaction of the rows they describe.
+/// exceptions and suspended tables, all written in the transaction of the rows they describe —
+/// and, when configured, DMS's `awsdms_apply_exceptions` and `awsdms_suspended_tables` beside them.
 struct SinkControlStore: Sendable {
     let sink: String
+    /// DMS's control tables, if the sink writes them.
+    let dms: DMSControlTables?
+    /// `server_name` in DMS's tables.
+    let serverName: String
+
+    init(sink: String, dms: DMSControlTables? = nil, serverName: String = "") {
+        self.sink = sink
+        self.dms = dms
+        self.serverName = serverName
+    }
+
+    /// Why a table was suspended, as the short code `awsdms_suspended_tables.suspend_reason`
+    /// (varchar(32)) holds; the full reason is in `ferry.suspended_tables`.
+    enum SuspendCode: String {
+        /// The target refused a row of the table.
+        case applyError = "APPLY_ERROR"
+        /// An event of the table could not be decoded.
+        case decodeError = "DECODE_ERROR"
+        /// A schema change of the table failed on the target.
+        case ddlError = "DDL_ERROR"
+    }
 
     static let schemaDDL = """
         CREATE SCHEMA IF NOT EXISTS ferry;
@@ -19,6 +41,10 @@ struct SinkControlStore: Sendable {
             deletes bigint NOT NULL DEFAULT 0, ddls bigint NOT NULL DEFAULT 0, applied_lsn text, applied_commit_time timestamptz,
             last_update timestamptz NOT NULL DEFAULT now(), state text NOT NULL,
             PRIMARY KEY (sink, source_table));
+        ALTER TABLE ferry.table_statistics ADD COLUMN IF NOT EXISTS full_load_start timestamptz,
+            ADD COLUMN IF NOT EXISTS full_load_end timestamptz, ADD COLUMN IF NOT EXISTS validation_state text,
+            ADD COLUMN IF NOT EXISTS validation_pending bigint, ADD COLUMN IF NOT EXISTS validation_failed bigint,
+            ADD COLUMN IF NOT EXISTS validation_suspended bigint;
         CREATE TABLE IF NOT EXISTS ferry.apply_exceptions (
             id bigserial PRIMARY KEY, sink text NOT NULL, topic text NOT NULL, partition integer NOT NULL, "offset" bigint NOT NULL,
             target_table text, event text, error text NOT NULL, sqlstate text, at timestamptz NOT NULL DEFAULT now());
@@ -33,6 +59,7 @@ struct SinkControlStore: Sendable {
         for attempt in 1...2 {
             do {
                 try await connection.execute(Self.schemaDDL)
+                if let dms { try await connection.execute(dms.ddl) }
                 return
             } catch {
                 let lostRace = (error as (any Error) as? PostgresError).map { $0.sqlState == "23505" || $0.sqlState == "42P07" } ?? false
@@ -88,11 +115,20 @@ struct SinkControlStore: Sendable {
         return Set(try rows.map { try $0.decode(String.self, column: "target_table") })
     }
 
-    func suspend(_ connection: PostgresConnection, table: String, reason: String) async throws {
+    func suspend(_ connection: PostgresConnection, table: String, reason: String, code: SuspendCode = .applyError) async throws {
         try await connection.query("""
             INSERT INTO ferry.suspended_tables (sink, target_table, reason) VALUES ($1, $2, $3)
             ON CONFLICT (sink, target_table) DO UPDATE SET reason = EXCLUDED.reason, at = now()
             """, [.text(sink), .text(table), .text(reason)])
+        if let dms, dms.suspendedTables {
+            let (owner, name) = SinkTarget.ownerAndName(table)
+            try await connection.query("""
+                INSERT INTO \(dms.qualified("awsdms_suspended_tables")) (server_name, task_name, table_owner, table_name, suspend_reason, suspend_timestamp)
+                VALUES ($1, $2, $3, $4, $5, now() AT TIME ZONE 'UTC')
+                ON CONFLICT (server_name, task_name, table_owner, table_name) DO UPDATE
+                SET suspend_reason = EXCLUDED.suspend_reason, suspend_timestamp = EXCLUDED.suspend_timestamp
+                """, [.text(serverName), .text(sink), .text(owner), .text(name), .text(code.rawValue)])
+        }
         try await connection.query("UPDATE ferry.table_statistics SET state = 'Suspended', last_update = now() WHERE sink = $1 AND target_table = $2",
                                    [.text(sink), .text(table)])
     }
@@ -104,6 +140,17 @@ struct SinkControlStore: Sendable {
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
             """, [.text(sink), .text(record.partition.topic), .int32(record.partition.partition), .int64(record.offset),
                   table.map { .text($0) } ?? .null, event.map { .text($0) } ?? .null, .text(error), sqlState.map { .text($0) } ?? .null])
+        if let dms, dms.applyExceptions {
+            // DMS's STATEMENT is the SQL it ran; Ferry applies set-based, so it records the change
+            // event it was applying, with its place in the log.
+            let (owner, name) = SinkTarget.ownerAndName(table)
+            let statement = "\(record.partition.topic)[\(record.partition.partition)]@\(record.offset): " + (event ?? "(no value)")
+            let message = sqlState.map { "SqlState: \($0) Message: \(error)" } ?? error
+            try await connection.query("""
+                INSERT INTO \(dms.qualified("awsdms_apply_exceptions")) ("TASK_NAME", "TABLE_OWNER", "TABLE_NAME", "ERROR_TIME", "STATEMENT", "ERROR")
+                VALUES ($1, $2, $3, now() AT TIME ZONE 'UTC', $4, $5)
+                """, [.text(sink), .text(owner), .text(name), .text(statement), .text(message)])
+        }
     }
 
     func addStatistics(_ connection: PostgresConnection, _ deltas: [TableIdentity: TableStatisticsDelta]) async throws {
@@ -111,15 +158,20 @@ struct SinkControlStore: Sendable {
             let commitTime: PostgresValue = delta.appliedCommitTime.map { .text(String(Double($0) / 1000)) } ?? .null
             try await connection.query("""
                 INSERT INTO ferry.table_statistics AS s (sink, source_table, target_table, full_load_rows, inserts, updates, deletes, ddls,
-                                                        applied_lsn, applied_commit_time, last_update, state)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, to_timestamp($10::double precision), now(), $11)
+                                                        applied_lsn, applied_commit_time, last_update, state, full_load_start, full_load_end)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, to_timestamp($10::double precision), now(), $11,
+                        CASE WHEN $4::int8 > 0 THEN now() END, CASE WHEN $4::int8 > 0 AND $11::text = 'Table completed' THEN now() END)
                 ON CONFLICT (sink, source_table) DO UPDATE SET
                     target_table = EXCLUDED.target_table,
                     full_load_rows = s.full_load_rows + EXCLUDED.full_load_rows, inserts = s.inserts + EXCLUDED.inserts,
                     updates = s.updates + EXCLUDED.updates, deletes = s.deletes + EXCLUDED.deletes, ddls = s.ddls + EXCLUDED.ddls,
                     applied_lsn = COALESCE(EXCLUDED.applied_lsn, s.applied_lsn),
                     applied_commit_time = COALESCE(EXCLUDED.applied_commit_time, s.applied_commit_time),
-                    last_update = now(), state = CASE WHEN s.state = 'Suspended' THEN s.state ELSE EXCLUDED.state END
+                    last_update = now(), state = CASE WHEN s.state = 'Suspended' THEN s.state ELSE EXCLUDED.state END,
+                    full_load_start = COALESCE(s.full_load_start, EXCLUDED.full_load_start),
+                    -- the full load ends when the table leaves the Full load state (its last snapshot row, or its first change)
+                    full_load_end = CASE WHEN s.full_load_end IS NULL AND (s.state = 'Full load' OR EXCLUDED.full_load_rows > 0)
+                                          AND EXCLUDED.state = 'Table completed' THEN now() ELSE s.full_load_end END
                 """, [.text(sink), .text(source.description), .text(delta.target), .int64(delta.fullLoadRows), .int64(delta.inserts),
                       .int64(delta.updates), .int64(delta.deletes), .int64(delta.ddls), delta.appliedLSN.map { .text($0.description) } ?? .null,
                       commitTime, .text(delta.state)])

@@ -47,6 +47,8 @@ final class SinkEngine {
     let store: SinkControlStore
     let topics: TopicNames
     let metrics: SinkMetrics
+    /// `awsdms_status` and `awsdms_history`, when the settings enable them.
+    let dms: DMSControlTablesWriter?
 
     var connection: PostgresConnection?
     var state = State()
@@ -83,7 +85,9 @@ final class SinkEngine {
         logger[metadataKey: "sink"] = "\(configuration.name)"
         self.logger = logger
         self.onCommit = onCommit
-        self.store = SinkControlStore(sink: configuration.name)
+        let dms = configuration.dmsControlTables.map { DMSControlTablesWriter(tables: $0, taskName: configuration.name) }
+        self.dms = dms
+        self.store = SinkControlStore(sink: configuration.name, dms: configuration.dmsControlTables, serverName: dms?.serverName ?? "")
         do {
             self.topics = try TopicNames(prefix: configuration.prefix)
         } catch {
@@ -95,6 +99,15 @@ final class SinkEngine {
     // MARK: Running
 
     func run() async throws -> PostgresSink.Summary {
+        do {
+            return try await runLoop()
+        } catch {
+            await markStopped()
+            throw error
+        }
+    }
+
+    private func runLoop() async throws -> PostgresSink.Summary {
         try await withRetries("starting") { try await self.start() }
         logger.info("sink started", metadata: ["tables": "\(state.tables.count)", "partitions": "\(readPositions.count)"])
         defer {
@@ -129,11 +142,13 @@ final class SinkEngine {
             if due || ddlDue {
                 try await applyWithRetries(idle: idle)
             }
+            if let dms, let connection { try await dms.flushHistoryIfDue(connection) }
             if idle, configuration.stopWhenCaughtUp || configuration.until != nil, try await isFinished() {
                 break
             }
         }
         logger.info("sink stopped", metadata: ["applied": "\(summary.applied)", "exceptions": "\(summary.exceptions)"])
+        await markStopped()
         await connection?.close()
         return summary
     }
@@ -214,6 +229,7 @@ final class SinkEngine {
         for table in configuration.additionalTables { try want(table) }
         if configuration.preserveTransactions { wantedTopics.insert(topics.transaction) }
         try await subscribeWantedTopics()
+        try await dms?.start(connection, log: log, readPositions: readPositions)
     }
 
     /// Reads `<prefix>.schema-changes` from its first record: the history decodes every event;
@@ -509,7 +525,8 @@ final class SinkEngine {
                     case .logAndSkip: break
                     case .suspendTable:
                         if let target {
-                            try await store.suspend(connection, table: target, reason: "event at \(item.record.partition) offset \(item.record.offset) cannot be decoded: \(message)")
+                            try await store.suspend(connection, table: target, reason: "event at \(item.record.partition) offset \(item.record.offset) cannot be decoded: \(message)",
+                                                    code: .decodeError)
                             draft.suspended.insert(target)
                         }
                     case .stopSink:
@@ -565,12 +582,14 @@ final class SinkEngine {
             offsets = offsets.filter { storedOffsets[$0.key]?.next != $0.value || draft.positions[$0.key] != storedOffsets[$0.key]?.position }
             try await store.save(connection, offsets: offsets, positions: draft.positions)
             try await store.addStatistics(connection, statistics)
+            try await dms?.beforeCommit(connection, statistics: statistics, waiting: buffer.count - selected.count, log: log, readPositions: readPositions)
             try await connection.execute("COMMIT")
             for (partition, next) in offsets { storedOffsets[partition] = .init(next: next, position: draft.positions[partition]) }
         } catch {
             if await connection.isConnected, await connection.transactionStatus != .idle { _ = try? await connection.execute("ROLLBACK") }
             throw error
         }
+        dmsCommitted(selected: selected, statistics: statistics)
         state = draft
         let selectedSet = Set(selected)
         buffer = buffer.enumerated().filter { !selectedSet.contains($0.offset) }.map(\.element)
@@ -628,7 +647,7 @@ final class SinkEngine {
                 throw SinkError(.applyFailed, "schema change of \(change.table) failed on the target: \(error)", context: ["table": change.table.description])
             }
             if configuration.errorPolicy == .suspendTable, let target {
-                try await store.suspend(connection, table: target, reason: "schema change failed: \(error)")
+                try await store.suspend(connection, table: target, reason: "schema change failed: \(error)", code: .ddlError)
                 draft.suspended.insert(target)
             }
         }

@@ -8,7 +8,12 @@ import PostgresSink
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Show per-table statistics, lag and state of the sinks of a PostgreSQL target."
+        abstract: "Show per-table statistics, lag and state of the sinks of a PostgreSQL target.",
+        discussion: """
+            The table view shows DMS's table states (Full load, Table completed, Table error, Table does not exist), \
+            times in UTC, the lag behind the source and the apply exceptions per table. --json prints what \
+            `aws dms describe-table-statistics` prints, for one sink (give --name when several write to the target).
+            """
     )
 
     @Option(help: "The target PostgreSQL database (a libpq URL).")
@@ -17,7 +22,7 @@ struct StatusCommand: AsyncParsableCommand {
     @Option(help: "Only this sink.")
     var name: String?
 
-    @Flag(help: "Print JSON instead of a table.")
+    @Flag(help: "Print JSON shaped like `aws dms describe-table-statistics` output instead of a table.")
     var json = false
 
     func run() async throws {
@@ -27,27 +32,24 @@ struct StatusCommand: AsyncParsableCommand {
         let statuses = try await SinkTableStatus.load(from: connection, sink: name)
         await connection.close()
         if json {
-            let objects: [[String: Any]] = statuses.map { status in
-                [
-                    "sink": status.sink, "source_table": status.sourceTable, "target_table": status.targetTable, "state": status.state,
-                    "full_load_rows": status.fullLoadRows, "inserts": status.inserts, "updates": status.updates, "deletes": status.deletes,
-                    "ddls": status.ddls, "applied_lsn": status.appliedLSN ?? NSNull(), "applied_commit_time": status.appliedCommitTime ?? NSNull(),
-                    "lag_seconds": status.lagSeconds ?? NSNull(), "last_update": status.lastUpdate, "exceptions": status.exceptions,
-                ]
+            // One task per document, as describe-table-statistics answers for one task.
+            let sinks = Set(statuses.map(\.sink)).sorted()
+            guard name != nil || sinks.count <= 1 else {
+                throw ValidationError("--name: \(sinks.count) sinks write to this target (\(sinks.joined(separator: ", "))); choose one for --json")
             }
-            let data = try JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys])
-            print(String(decoding: data, as: UTF8.self))
+            print(SinkTableStatus.describeTableStatisticsJSON(sink: name ?? sinks.first, statuses))
             return
         }
         guard !statuses.isEmpty else {
-            print("no sink has written statistics to this target")
+            print(name.map { "sink \($0) has written no statistics to this target" } ?? "no sink has written statistics to this target")
             return
         }
-        let header = ["sink", "source table", "target table", "state", "full load", "inserts", "updates", "deletes", "ddls",
-                      "applied lsn", "commit time", "lag s", "exceptions"]
+        let header = ["sink", "schema", "table", "target table", "state", "full load rows", "inserts", "updates", "deletes", "ddls",
+                      "full load start", "full load end", "last update", "validation", "lag s", "exceptions"]
         let rows = statuses.map { s in
-            [s.sink, s.sourceTable, s.targetTable, s.state, "\(s.fullLoadRows)", "\(s.inserts)", "\(s.updates)", "\(s.deletes)", "\(s.ddls)",
-             s.appliedLSN ?? "-", s.appliedCommitTime ?? "-", s.lagSeconds.map { String(format: "%.1f", $0) } ?? "-", "\(s.exceptions)"]
+            [s.sink, s.schemaName, s.tableName, s.targetTable, s.tableState, "\(s.fullLoadRows)", "\(s.inserts)", "\(s.updates)",
+             "\(s.deletes)", "\(s.ddls)", Self.shortTime(s.fullLoadStartTime), Self.shortTime(s.fullLoadEndTime),
+             Self.shortTime(s.lastUpdateTime), s.validationState, s.lagSeconds.map { String(format: "%.1f", $0) } ?? "-", "\(s.exceptions)"]
         }
         let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
         func line(_ cells: [String]) -> String {
@@ -56,5 +58,11 @@ struct StatusCommand: AsyncParsableCommand {
         print(line(header))
         print(line(widths.map { String(repeating: "-", count: $0) }))
         for row in rows { print(line(row)) }
+    }
+
+    /// `2026-11-27 08:15:02` (UTC) for the table view; `-` when unknown.
+    static func shortTime(_ time: UTCTimestamp?) -> String {
+        guard let text = time?.description else { return "-" }
+        return String(text.prefix(19)).replacingOccurrences(of: "T", with: " ")
     }
 }
