@@ -26,7 +26,8 @@ final class DMSControlTablesWriter {
 
     /// Log backlog and memory are measured at most this often (they cost a round trip each).
     private let measureEvery: Duration = .seconds(5)
-    private var measured: (at: ContinuousClock.Instant, backlog: Int64, memoryMB: Int64?)?
+    private var lastPending: Int64 = 0
+    private var measured: (at: ContinuousClock.Instant, ends: [TopicPartition: Int64], memoryMB: Int64?)?
 
     init(tables: DMSControlTables, taskName: String) {
         self.tables = tables
@@ -50,7 +51,8 @@ final class DMSControlTablesWriter {
         slotStartWall = wallClockMilliseconds()
         measured = nil
         guard tables.status else { return }
-        try await writeStatus(connection, status: nil, pending: try await backlog(log: log, readPositions: readPositions))
+        lastPending = try await backlog(log: log, readPositions: readPositions)
+        try await writeStatus(connection, status: nil, pending: lastPending)
     }
 
     /// In the commit's transaction, after `ferry.table_statistics`: the status row.
@@ -61,8 +63,8 @@ final class DMSControlTablesWriter {
             if let time = delta.appliedCommitTime { appliedCommitTime = max(appliedCommitTime ?? 0, time) }
         }
         guard tables.status else { return }
-        let pending = Int64(waiting) + (try await backlog(log: log, readPositions: readPositions))
-        try await writeStatus(connection, status: nil, pending: pending)
+        lastPending = Int64(waiting) + (try await backlog(log: log, readPositions: readPositions))
+        try await writeStatus(connection, status: nil, pending: lastPending)
     }
 
     /// After the commit: counts the batch into the current history slot.
@@ -73,8 +75,9 @@ final class DMSControlTablesWriter {
         var newest: Int64?
         for delta in statistics.values {
             fullLoad += delta.fullLoadRows
-            changes += delta.inserts + delta.updates + delta.deletes + delta.ddls
-            if delta.inserts + delta.updates + delta.deletes + delta.ddls > 0, let time = delta.appliedCommitTime { newest = max(newest ?? 0, time) }
+            // Data records only: a schema change is not a record of the slot.
+            changes += delta.inserts + delta.updates + delta.deletes
+            if delta.inserts + delta.updates + delta.deletes > 0, let time = delta.appliedCommitTime { newest = max(newest ?? 0, time) }
         }
         if fullLoad > 0 {
             records[.fullLoad, default: 0] += fullLoad
@@ -111,7 +114,7 @@ final class DMSControlTablesWriter {
             slotStart = .now
             slotStartWall = wallClockMilliseconds()
         }
-        if tables.status { try await writeStatus(connection, status: .notRunning, pending: measured?.backlog ?? 0) }
+        if tables.status { try await writeStatus(connection, status: .notRunning, pending: lastPending) }
     }
 
     // MARK: Writing
@@ -125,9 +128,9 @@ final class DMSControlTablesWriter {
             INSERT INTO \(tables.qualified("awsdms_status")) AS t (server_name, task_name, task_status, status_time, pending_changes,
                 disk_swap_size, task_memory, source_current_position, source_current_timestamp, source_tail_position,
                 source_tail_timestamp, source_timestamp_applied)
-            VALUES ($1, $2, COALESCE($3, CASE WHEN EXISTS (SELECT 1 FROM ferry.table_statistics WHERE sink = $2 AND state = 'Full load')
+            VALUES ($1::text, $2::text, COALESCE($3::text, CASE WHEN EXISTS (SELECT 1 FROM ferry.table_statistics WHERE sink = $2::text AND state = 'Full load')
                                              THEN 'FULL LOAD' ELSE 'CHANGE PROCESSING' END),
-                    now() AT TIME ZONE 'UTC', $4::int8, 0, $5::int8, $6, to_timestamp($7::float8) AT TIME ZONE 'UTC', $6,
+                    now() AT TIME ZONE 'UTC', $4::int8, 0, $5::int8, $6::text, to_timestamp($7::float8) AT TIME ZONE 'UTC', $6::text,
                     to_timestamp($7::float8) AT TIME ZONE 'UTC', to_timestamp($7::float8) AT TIME ZONE 'UTC')
             ON CONFLICT (server_name, task_name) DO UPDATE SET
                 task_status = EXCLUDED.task_status, status_time = EXCLUDED.status_time, pending_changes = EXCLUDED.pending_changes,
@@ -161,16 +164,17 @@ final class DMSControlTablesWriter {
 
     // MARK: Measuring
 
-    /// Records in the log the sink has not read yet, and the process's memory, measured at most
-    /// every ``measureEvery``.
+    /// Records in the log the sink has not read yet. The partitions' ends (and the process's
+    /// memory) are measured at most every ``measureEvery``; the backlog is counted from them and
+    /// the current read positions, so it does not go stale as the sink reads on.
     private func backlog(log: any EventLog, readPositions: [TopicPartition: Int64]) async throws -> Int64 {
-        if let measured, ContinuousClock.now - measured.at < measureEvery { return measured.backlog }
-        var total: Int64 = 0
-        for (partition, next) in readPositions {
-            total += max(0, try await log.offsets(of: partition).next - next)
+        if measured == nil || ContinuousClock.now - measured!.at >= measureEvery {
+            var ends: [TopicPartition: Int64] = [:]
+            for partition in readPositions.keys { ends[partition] = try await log.offsets(of: partition).next }
+            measured = (.now, ends, Self.residentMemoryMB())
         }
-        measured = (.now, total, Self.residentMemoryMB())
-        return total
+        let ends = measured!.ends
+        return readPositions.reduce(0) { total, entry in total + max(0, (ends[entry.key] ?? entry.value) - entry.value) }
     }
 
     /// Resident memory in MB from `/proc/self/statm` (Linux); `nil` elsewhere.

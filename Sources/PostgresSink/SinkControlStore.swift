@@ -121,12 +121,12 @@ struct SinkControlStore: Sendable {
             ON CONFLICT (sink, target_table) DO UPDATE SET reason = EXCLUDED.reason, at = now()
             """, [.text(sink), .text(table), .text(reason)])
         if let dms, dms.suspendedTables {
+            // The first reason stays: later errors of a suspended table do not suspend it again.
             let (owner, name) = SinkTarget.ownerAndName(table)
             try await connection.query("""
                 INSERT INTO \(dms.qualified("awsdms_suspended_tables")) (server_name, task_name, table_owner, table_name, suspend_reason, suspend_timestamp)
                 VALUES ($1, $2, $3, $4, $5, now() AT TIME ZONE 'UTC')
-                ON CONFLICT (server_name, task_name, table_owner, table_name) DO UPDATE
-                SET suspend_reason = EXCLUDED.suspend_reason, suspend_timestamp = EXCLUDED.suspend_timestamp
+                ON CONFLICT (server_name, task_name, table_owner, table_name) DO NOTHING
                 """, [.text(serverName), .text(sink), .text(owner), .text(name), .text(code.rawValue)])
         }
         try await connection.query("UPDATE ferry.table_statistics SET state = 'Suspended', last_update = now() WHERE sink = $1 AND target_table = $2",
