@@ -17,6 +17,20 @@ extension SinkEngine {
         dms.committed(statistics: statistics, fullLoadBytes: fullLoadBytes, changeBytes: changeBytes)
     }
 
+    /// Writes the `awsdms_history` rows of ended slots. A transient failure (the target away) is
+    /// logged and retried later — history must not stop the sink; the counts are kept meanwhile.
+    func dmsFlushHistory() async throws {
+        guard let dms, dms.tables.history, let connection, dms.isHistoryDue else { return }
+        do {
+            try await dms.flushHistoryIfDue(connection)
+        } catch {
+            let connected = await connection.isConnected
+            guard Self.isTransient(error) || !connected else { throw error }
+            dms.postponeHistory()
+            logger.warning("awsdms_history not written, retrying later", metadata: ["error": "\(error)"])
+        }
+    }
+
     /// On stop (normal or failed): the last history slot and `NOT RUNNING` in `awsdms_status`,
     /// when the target can still be reached.
     func markStopped() async {

@@ -23,6 +23,7 @@ final class DMSControlTablesWriter {
     /// Seconds between the newest applied commit and its target commit, at the last commit of the slot.
     private var latency: Int64?
     private var lastType: DMSControlTables.TimeslotType = .changeProcessing
+    private var retryAfter: ContinuousClock.Instant?
 
     /// Log backlog and memory are measured at most this often (they cost a round trip each).
     private let measureEvery: Duration = .seconds(5)
@@ -92,6 +93,15 @@ final class DMSControlTablesWriter {
         if let newest { latency = max(0, (wallClockMilliseconds() - newest) / 1000) }
     }
 
+    /// Whether a slot has ended (and no failed write asked to wait).
+    var isHistoryDue: Bool {
+        if let retryAfter, ContinuousClock.now < retryAfter { return false }
+        return ContinuousClock.now - slotStart >= tables.historyTimeslot
+    }
+
+    /// After a failed write: try again in a few seconds, not at every poll.
+    func postponeHistory() { retryAfter = .now + .seconds(5) }
+
     /// Writes the history rows of every slot that has ended (outside any transaction).
     func flushHistoryIfDue(_ connection: PostgresConnection) async throws {
         guard tables.history else { return }
@@ -145,21 +155,27 @@ final class DMSControlTablesWriter {
     private func writeHistory(_ connection: PostgresConnection, end: Int64, length: Duration) async throws {
         let types = records.isEmpty ? [lastType] : DMSControlTables.TimeslotType.allCases.filter { records[$0] != nil }
         let minutes = (milliseconds(length) + 59_999) / 60_000
+        // One statement for all types of the slot: a failed write leaves nothing to double on retry.
+        var rows: [String] = []
+        var parameters: [PostgresValue] = [.text(serverName), .text(taskName), .text(String(Double(end) / 1000)), .int64(minutes)]
         for type in types {
-            try await connection.query("""
-                INSERT INTO \(tables.qualified("awsdms_history")) AS h (server_name, task_name, timeslot_type, timeslot, timeslot_duration,
-                    timeslot_latency, timeslot_records, timeslot_volume)
-                VALUES ($1, $2, $3, to_timestamp($4::float8) AT TIME ZONE 'UTC', $5::int8, $6::int8, $7::int8, $8::int8)
-                ON CONFLICT (server_name, task_name, timeslot_type, timeslot) DO UPDATE SET
-                    timeslot_records = h.timeslot_records + EXCLUDED.timeslot_records, timeslot_volume = h.timeslot_volume + EXCLUDED.timeslot_volume,
-                    timeslot_latency = COALESCE(EXCLUDED.timeslot_latency, h.timeslot_latency)
-                """, [.text(serverName), .text(taskName), .text(type.rawValue), .text(String(Double(end) / 1000)), .int64(minutes),
-                      type == .changeProcessing ? .int64(latency ?? 0) : .null, .int64(records[type] ?? 0),
-                      .int64((bytes[type] ?? 0) / (1024 * 1024))])
+            let n = parameters.count
+            rows.append("($1::text, $2::text, $\(n + 1)::text, to_timestamp($3::float8) AT TIME ZONE 'UTC', $4::int8, $\(n + 2)::int8, $\(n + 3)::int8, $\(n + 4)::int8)")
+            parameters += [.text(type.rawValue), type == .changeProcessing ? .int64(latency ?? 0) : .null, .int64(records[type] ?? 0),
+                           .int64((bytes[type] ?? 0) / (1024 * 1024))]
         }
+        try await connection.query("""
+            INSERT INTO \(tables.qualified("awsdms_history")) AS h (server_name, task_name, timeslot_type, timeslot, timeslot_duration,
+                timeslot_latency, timeslot_records, timeslot_volume)
+            VALUES \(rows.joined(separator: ", "))
+            ON CONFLICT (server_name, task_name, timeslot_type, timeslot) DO UPDATE SET
+                timeslot_records = h.timeslot_records + EXCLUDED.timeslot_records, timeslot_volume = h.timeslot_volume + EXCLUDED.timeslot_volume,
+                timeslot_latency = COALESCE(EXCLUDED.timeslot_latency, h.timeslot_latency)
+            """, parameters)
         records = [:]
         bytes = [:]
         latency = nil
+        retryAfter = nil
     }
 
     // MARK: Measuring

@@ -142,7 +142,7 @@ final class SinkEngine {
             if due || ddlDue {
                 try await applyWithRetries(idle: idle)
             }
-            if let dms, let connection { try await dms.flushHistoryIfDue(connection) }
+            try await dmsFlushHistory()
             if idle, configuration.stopWhenCaughtUp || configuration.until != nil, try await isFinished() {
                 break
             }
