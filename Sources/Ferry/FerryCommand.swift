@@ -8,7 +8,7 @@ struct FerryCommand: AsyncParsableCommand {
         commandName: "ferry",
         abstract: "Change data capture from SQL Server to PostgreSQL.",
         version: "0.1.0",
-        subcommands: [DemoCommand.self, LogCommand.self, TaskCommand.self]
+        subcommands: [DemoCommand.self, LogCommand.self, TaskCommand.self, SourceCommand.self]
     )
 
     /// Parses and runs a command, mapping failures to the exit statuses Ferry documents:

@@ -137,6 +137,7 @@ final class ChangeStreamer {
         var cursors: [ChangeTableReader] = []
         var schemas: [TableSchema] = []
         var columnLists: [[CapturedColumn]] = []
+        var filters: [RowFilter] = []
         for (index, entry) in selected.enumerated() {
             let dropped = droppedColumns[entry.table.identity] ?? []
             let columns = entry.instance.columns
@@ -147,7 +148,9 @@ final class ChangeStreamer {
             columnLists.append(kept)
             let instance = CaptureInstance(name: entry.instance.name, changeTableObjectID: entry.instance.changeTableObjectID, startLSN: entry.instance.startLSN,
                                            columns: kept, indexColumns: entry.instance.indexColumns)
-            schemas.append(try entry.table.schema(for: instance))
+            let schema = try entry.table.schema(for: instance)
+            schemas.append(schema)
+            filters.append(try configuration.selection.rowFilter(for: schema))
         }
         let merger = ChangeMerger(zip(cursors, selected).map { UpdatePairing($0, table: $1.table.identity.description) })
         var batch: [OutgoingRecord] = []
@@ -181,16 +184,18 @@ final class ChangeStreamer {
                 let index = change.tableIndex
                 let identity = selected[index].table.identity
                 let commitTime = commitTimes[change.commitLSN] ?? EventPublisher.nowMilliseconds()
+                var event = try EventBuilder.event(for: change, columns: columnLists[index], table: identity, prefix: configuration.prefix,
+                                                   commitMilliseconds: commitTime,
+                                                   serial: serials.next(commit: change.commitLSN, change: change.first.sequenceValue),
+                                                   nowMilliseconds: EventPublisher.nowMilliseconds())
+                // DMS source filters: a change is kept when its row (either image of an update) passes.
+                if !filters[index].isEmpty, !([event.after, event.before].contains { $0.map(filters[index].matches) ?? false }) { continue }
                 if transaction == nil {
                     transaction = (change.commitLSN, [], 0)
                     if configuration.transactionMetadata {
                         batch.append(publisher.record(for: TransactionEvent(status: .begin, id: change.commitLSN.description, timestampMilliseconds: commitTime)))
                     }
                 }
-                var event = try EventBuilder.event(for: change, columns: columnLists[index], table: identity, prefix: configuration.prefix,
-                                                   commitMilliseconds: commitTime,
-                                                   serial: serials.next(commit: change.commitLSN, change: change.first.sequenceValue),
-                                                   nowMilliseconds: EventPublisher.nowMilliseconds())
                 if configuration.transactionMetadata {
                     transaction!.total += 1
                     var tableOrder: Int64 = 1

@@ -55,7 +55,7 @@ struct Snapshotter: Sendable {
         let control = try await connect()
         let snapshotIsolation = try await SourceCatalog(database: configuration.database).allowsSnapshotIsolation(control)
         var units: [Unit] = []
-        for table in tables where !checkpoint.snapshotCompleted.contains(table.identity) {
+        for table in configuration.selection.loadOrder(tables) where !checkpoint.snapshotCompleted.contains(table.identity) {
             units.append(contentsOf: try await plan(table, control))
         }
         await control.close()
@@ -98,10 +98,14 @@ struct Snapshotter: Sendable {
         let identity = unit.table.identity
         let projection = try ColumnProjection(columns: unit.schema.columns)
         var sql = "SELECT \(projection.selectList.joined(separator: ", ")) FROM \(try qualifiedName(identity))"
+        var conditions: [String] = []
         if let range = unit.range, let key = unit.keyColumn {
             let column = try TDSLiteral.identifier(key)
-            sql += " WHERE \(column) >= \(range.lowerBound) AND \(column) <= \(range.upperBound)"
+            conditions.append("\(column) >= \(range.lowerBound) AND \(column) <= \(range.upperBound)")
         }
+        // DMS source filters are pushed down to SQL Server.
+        if let filter = try configuration.selection.rowFilter(for: unit.schema).whereClause { conditions.append("(\(filter))") }
+        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
         if snapshotIsolation {
             _ = try await connection.execute("SET TRANSACTION ISOLATION LEVEL SNAPSHOT; BEGIN TRANSACTION")
         }

@@ -1,62 +1,52 @@
-/// Which source tables to capture: AWS DMS-style selection rules (schema and table patterns where
-/// `%` matches any run of characters and `_` one character, case-insensitive), applied in order;
-/// the last rule that matches a table decides, and a table no include rule matches is left out.
-///
-/// This is the source's seam for selection; `--table-mappings` files are read into it.
+public import FerryCore
+
+/// Which source tables to capture and which of their rows: AWS DMS table mappings
+/// (`table_mappings.json`: selection rules with `%` wildcards, include/exclude, source filters,
+/// load order), read by FerryCore's task module.
 public struct TableSelection: Hashable, Sendable {
-    /// One rule.
-    public struct Rule: Hashable, Sendable {
-        /// Whether a match selects or drops the table.
-        public enum Action: String, Hashable, Sendable { case include, exclude }
-        /// Include or exclude.
-        public var action: Action
-        /// The schema pattern (`dbo`, `%`, `Sales%`).
-        public var schemaPattern: String
-        /// The table pattern.
-        public var tablePattern: String
-        /// Makes a rule.
-        public init(_ action: Action, schema: String, table: String) {
-            self.action = action
-            self.schemaPattern = schema
-            self.tablePattern = table
-        }
+    /// The DMS table mappings.
+    public var mappings: TableMappings
+
+    /// Makes a selection from table mappings.
+    public init(mappings: TableMappings) { self.mappings = mappings }
+
+    /// Every table of every schema: one `include` rule `%`.`%`.
+    public static var all: TableSelection {
+        let rule = SelectionRule(id: RuleID("1"), name: "all", action: .include,
+                                 locator: ObjectLocator(schemaName: NamePattern("%"), tableName: NamePattern("%")))
+        return TableSelection(mappings: TableMappings(selectionRules: [rule]))
     }
 
-    /// The rules, in the order they apply.
-    public var rules: [Rule]
-
-    /// Makes a selection from rules.
-    public init(rules: [Rule]) { self.rules = rules }
-
-    /// Every table of every schema.
-    public static let all = TableSelection(rules: [Rule(.include, schema: "%", table: "%")])
+    /// Includes the tables whose schema and table match the `%` patterns, excluding those that match
+    /// an exclude pair.
+    public static func patterns(include: [(schema: String, table: String)], exclude: [(schema: String, table: String)] = []) -> TableSelection {
+        var rules: [SelectionRule] = []
+        for (index, pattern) in (include.map { ($0, SelectionRule.Action.include) } + exclude.map { ($0, SelectionRule.Action.exclude) }).enumerated() {
+            rules.append(SelectionRule(id: RuleID(String(index + 1)), action: pattern.1,
+                                       locator: ObjectLocator(schemaName: NamePattern(pattern.0.schema), tableName: NamePattern(pattern.0.table))))
+        }
+        return TableSelection(mappings: TableMappings(selectionRules: rules))
+    }
 
     /// Whether the table `schema.table` is selected.
     public func includes(schema: String, table: String) -> Bool {
-        var decision = false
-        for rule in rules where Self.matches(rule.schemaPattern, schema) && Self.matches(rule.tablePattern, table) {
-            decision = rule.action == .include
-        }
-        return decision
+        mappings.selects(schema: schema, table: table)
     }
 
-    /// Whether `text` matches a DMS/LIKE pattern (`%` any run, `_` one character), ignoring case.
-    static func matches(_ pattern: String, _ text: String) -> Bool {
-        let p = Array(pattern.lowercased()), t = Array(text.lowercased())
-        // Iterative wildcard match with backtracking to the last '%'.
-        var i = 0, j = 0, star = -1, mark = 0
-        while j < t.count {
-            if i < p.count, p[i] == "_" || (p[i] != "%" && p[i] == t[j]) {
-                i += 1; j += 1
-            } else if i < p.count, p[i] == "%" {
-                star = i; mark = j; i += 1
-            } else if star >= 0 {
-                i = star + 1; mark += 1; j = mark
-            } else {
-                return false
-            }
+    /// The table's source filters typed against `schema` (empty when unfiltered).
+    public func rowFilter(for schema: TableSchema) throws(SourceError) -> RowFilter {
+        do {
+            return try mappings.rowFilter(for: schema)
+        } catch {
+            throw SourceError(.invalidConfiguration, "table-mappings: the source filter of \(schema.identity) does not fit the table: \(error.message)",
+                              context: ["table": schema.identity.description, "field": error.field])
         }
-        while i < p.count, p[i] == "%" { i += 1 }
-        return i == p.count
+    }
+
+    /// The full-load order of `tables`: higher `load-order` first, then by name.
+    public func loadOrder(_ tables: [CapturedTable]) -> [CapturedTable] {
+        let order = mappings.selectedTables(tables.map(\.identity))
+        let byIdentity = Dictionary(uniqueKeysWithValues: tables.map { ($0.identity, $0) })
+        return order.compactMap { byIdentity[$0] }
     }
 }
