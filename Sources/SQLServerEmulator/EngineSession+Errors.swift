@@ -15,11 +15,14 @@ extension EngineSession {
         switch state {
         case CatalogSchema.sqlServerErrorState:
             let number = Int(error.detail ?? "") ?? 50000
-            let severity = Int(error.hint ?? "") ?? 16
+            // HINT is the severity, or `severity/state` (CDC's Msg 313 has state 3).
+            let hintParts = (error.hint ?? "").split(separator: "/")
+            let severity = hintParts.first.flatMap { Int($0) } ?? 16
+            let state = hintParts.count > 1 ? Int(hintParts[1]) ?? 1 : 1
             // Conversion errors abort the batch; overflow and truncation end the statement.
             let abortsBatch = [245, 241, 8114, 8169].contains(number)
             return SQLServerError(
-                code: .init(number), severity: severity, message: error.message, abortsBatch: abortsBatch)
+                code: .init(number), severity: severity, state: state, message: error.message, abortsBatch: abortsBatch)
         case "23502":  // not_null_violation
             let column = table?.definition.columns.first { $0.pgName == error.columnName }?.name ?? error.columnName ?? ""
             let tableName = table?.threePartName ?? error.tableName ?? ""

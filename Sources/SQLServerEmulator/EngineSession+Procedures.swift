@@ -76,6 +76,8 @@ extension EngineSession {
     func runProcedure(_ name: ObjectName, arguments: [ProcedureArgument], into results: inout [EngineResult]) async throws
         -> (returnStatus: Int, outputs: [Int: Variable])
     {
+        // Change data capture's sys.sp_cdc_* procedures (CDC/EngineSession+CDCProcedures.swift).
+        if let outcome = try await runCDCProcedure(name, arguments: arguments, into: &results) { return outcome }
         let notFound = SQLServerError(
             code: .storedProcedureNotFound, message: "Could not find stored procedure '\(name.description)'.", abortsBatch: true)
         let definition: String? = try await atomically {

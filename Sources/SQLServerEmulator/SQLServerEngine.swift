@@ -29,7 +29,8 @@ public final class SQLServerEngine: Sendable {
     public static func open(postgresURL: String, logger: Logger) async throws -> SQLServerEngine {
         let connection = try await PostgresConnection.connect(url: postgresURL, logger: logger)
         do {
-            try await connection.execute("BEGIN; \(CatalogSchema.bootstrap) COMMIT;")
+            // CDCSchema: change data capture's pending log, LSN sequence and triggers (CDC/CDCSchema.swift).
+            try await connection.execute("BEGIN; \(CatalogSchema.bootstrap) \(CDCSchema.bootstrap) COMMIT;")
         } catch {
             await connection.close()
             throw error
@@ -55,5 +56,11 @@ public final class SQLServerEngine: Sendable {
                 message: "Cannot open database \"\(name)\" requested by the login. The login failed.")
         }
         return EngineSession(connection: connection, database: record, logger: logger)
+    }
+
+    /// The capture and cleanup jobs of change data capture over this engine's PostgreSQL database
+    /// (see ``CaptureJob``); run it for as long as the emulator serves.
+    public func makeCaptureJob(configuration: CaptureJob.Configuration = .init()) -> CaptureJob {
+        CaptureJob(postgresURL: postgresURL, configuration: configuration, logger: logger)
     }
 }

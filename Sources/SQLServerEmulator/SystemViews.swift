@@ -75,9 +75,16 @@ enum SystemViews {
         func bool(_ value: Bool) -> String { value ? "1" : "0" }
         switch (schema, view) {
         case ("sys", "databases"):
-            let rows = try await catalog.databases().map { [ $0.0.name, String($0.0.id), $0.1 ] as [String?] }
+            // is_cdc_enabled: sys.sp_cdc_enable_db (CDC/EngineSession+CDCProcedures.swift).
+            let cdcEnabled = try await catalog.cdcEnabledDatabases()
+            let rows = try await catalog.databases().map {
+                [$0.0.name, String($0.0.id), $0.1, cdcEnabled.contains($0.0.id) ? "1" : "0"] as [String?]
+            }
             return Contents(
-                columns: [("name", sysname, false), ("database_id", .int, false), ("create_date", .datetime, false)], rows: rows)
+                columns: [
+                    ("name", sysname, false), ("database_id", .int, false), ("create_date", .datetime, false),
+                    ("is_cdc_enabled", .bit, false),
+                ], rows: rows)
         case ("sys", "schemas"):
             let rows = try await catalog.schemas(in: database).map { [$0.name, String($0.id), "1"] as [String?] }
             return Contents(columns: [("name", sysname, false), ("schema_id", .int, false), ("principal_id", .int, true)], rows: rows)
@@ -93,10 +100,13 @@ enum SystemViews {
                 "U": "USER_TABLE", "V": "VIEW", "P": "SQL_STORED_PROCEDURE", "PK": "PRIMARY_KEY_CONSTRAINT",
                 "UQ": "UNIQUE_CONSTRAINT", "F": "FOREIGN_KEY_CONSTRAINT", "C": "CHECK_CONSTRAINT", "D": "DEFAULT_CONSTRAINT",
             ]
+            // is_tracked_by_cdc: tables with a capture instance (CDC/EngineSession+CDCProcedures.swift).
+            let tracked = try await catalog.cdcTrackedTables(in: database)
             let rows = try await catalog.objects(in: database).filter { wanted?.contains($0.type) ?? true }.map { object in
                 [
                     object.name, String(object.objectID), String(object.schemaID), String(object.parentObjectID),
-                    object.type, typeDescriptions[object.type], object.createDate, object.modifyDate, "0", "0",
+                    object.type, typeDescriptions[object.type], object.createDate, object.modifyDate, "0",
+                    tracked.contains(object.objectID) ? "1" : "0",
                 ] as [String?]
             }
             return Contents(

@@ -221,6 +221,8 @@ extension Translator {
         let over = try await call.over.asyncMap { try await window($0, scope: scope, ctes: ctes) }
         let distinct = call.isDistinct ? "DISTINCT " : ""
 
+        // Change data capture's sys.fn_cdc_* functions (CDC/Translator+CDC.swift).
+        if name.hasPrefix("FN_CDC_") { return try await cdcFunction(name, arguments: arguments) }
         switch name {
         // Strings
         case "LEN":
@@ -362,7 +364,9 @@ extension Translator {
             return TranslatedExpression(sql: aggregate, type: type)
         case "MIN", "MAX":
             let value = try argument(0)
-            return TranslatedExpression(sql: "\(name.lowercased())(\(value.sql))\(over ?? "")", type: value.type?.systemType)
+            // PostgreSQL has no min/max of bytea (binary LSNs): CDC's aggregates (CDC/CDCSchema.swift).
+            let function = value.type?.isBinary == true ? "sqlserver_catalog.binary_\(name.lowercased())" : name.lowercased()
+            return TranslatedExpression(sql: "\(function)(\(value.sql))\(over ?? "")", type: value.type?.systemType)
         case "ROW_NUMBER", "RANK", "DENSE_RANK":
             guard let over else {
                 throw SQLServerError(

@@ -370,7 +370,11 @@ struct Translator: Sendable {
             return "(\(sql))"
         case .variable:
             throw SQLServerError.notSupported("table variables")
-        case .function(let call, _, _):
+        case .function(let call, let alias, _):
+            // cdc.fn_cdc_get_all_changes_<ci> / fn_cdc_get_net_changes_<ci> (CDC/Translator+CDC.swift).
+            if let item = try await cdcTableFunction(call, alias: alias, into: &sources, parent: parent, ctes: ctes, nullable: nullable) {
+                return item
+            }
             throw SQLServerError.invalidObjectName(call.name.description)
         case .apply:
             throw SQLServerError.notSupported("APPLY")

@@ -1,0 +1,224 @@
+/// The PostgreSQL side of change data capture, kept in `sqlserver_catalog` next to the catalog.
+///
+/// How a change travels (SQL Server's log reader, reproduced on PostgreSQL):
+/// 1. Each tracked table has row triggers (`cdc_row`) that write the before and after images
+///    (`to_jsonb(OLD/NEW)`), the statement's command id and the operation into `cdc_pending`, in the
+///    same PostgreSQL transaction as the data: rolled-back work leaves nothing, a crash loses nothing.
+/// 2. A deferred constraint trigger on `cdc_pending` runs at COMMIT: under one advisory lock (held
+///    until the commit completes, so LSN order is commit order) it reserves a block of LSNs from
+///    `cdc_lsns` — one per change (its `__$seqval`) and one more, the commit LSN — and records the
+///    transaction in `cdc_commits` with its begin and end times.
+/// 3. The capture job (``CaptureScanner``) moves committed transactions, in LSN order, into the
+///    change tables of every capture instance and writes `cdc.lsn_time_mapping`.
+///
+/// LSNs are kept as integers here and shown as SQL Server's 10-byte `VLF:block:slot` by
+/// `cdc_lsn(v)`: the 80-bit big-endian value `lsnBase + v`.
+enum CDCSchema {
+    /// The advisory lock that orders commits (and idle LSNs) by LSN.
+    static let commitLock = 7_160_453
+    /// The advisory lock that lets one capture scan run at a time.
+    static let scanLock = 7_160_454
+
+    /// Idempotent: run on every engine start after ``CatalogSchema/bootstrap``.
+    static let bootstrap = """
+        SELECT pg_advisory_xact_lock(7160452);
+        CREATE SEQUENCE IF NOT EXISTS sqlserver_catalog.cdc_lsns START 1;
+        CREATE TABLE IF NOT EXISTS sqlserver_catalog.cdc_databases (
+            database_id integer PRIMARY KEY REFERENCES sqlserver_catalog.databases ON DELETE CASCADE,
+            enabled_at timestamp(3) NOT NULL DEFAULT localtimestamp
+        );
+        CREATE TABLE IF NOT EXISTS sqlserver_catalog.cdc_instances (
+            database_id integer NOT NULL REFERENCES sqlserver_catalog.databases ON DELETE CASCADE,
+            name_key text NOT NULL,
+            capture_instance text NOT NULL,
+            source_object_id integer NOT NULL,
+            change_table_id integer NOT NULL,
+            created_lsn bigint NOT NULL,
+            definition jsonb NOT NULL,
+            PRIMARY KEY (database_id, name_key)
+        );
+        CREATE TABLE IF NOT EXISTS sqlserver_catalog.cdc_jobs (
+            database_id integer NOT NULL REFERENCES sqlserver_catalog.databases ON DELETE CASCADE,
+            job_type text NOT NULL,
+            maxtrans integer NOT NULL DEFAULT 500,
+            maxscans integer NOT NULL DEFAULT 10,
+            continuous boolean NOT NULL DEFAULT true,
+            pollinginterval bigint NOT NULL DEFAULT 5,
+            retention bigint NOT NULL DEFAULT 4320,
+            threshold bigint NOT NULL DEFAULT 5000,
+            is_running boolean NOT NULL DEFAULT true,
+            PRIMARY KEY (database_id, job_type)
+        );
+        CREATE TABLE IF NOT EXISTS sqlserver_catalog.cdc_pending (
+            change_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            xid xid8 NOT NULL DEFAULT pg_current_xact_id(),
+            database_id integer NOT NULL,
+            object_id integer NOT NULL,
+            command_id integer NOT NULL,
+            operation smallint NOT NULL,
+            old_image jsonb,
+            new_image jsonb
+        );
+        CREATE INDEX IF NOT EXISTS cdc_pending_xid ON sqlserver_catalog.cdc_pending (xid);
+        CREATE TABLE IF NOT EXISTS sqlserver_catalog.cdc_commits (
+            xid xid8 PRIMARY KEY,
+            first_lsn bigint NOT NULL,
+            commit_lsn bigint NOT NULL UNIQUE,
+            begin_time timestamp(3) NOT NULL,
+            end_time timestamp(3) NOT NULL
+        );
+
+        -- An LSN (integer) as SQL Server's binary(10) VLF:block:slot.
+        CREATE OR REPLACE FUNCTION sqlserver_catalog.cdc_lsn(value bigint)
+        RETURNS bytea LANGUAGE sql IMMUTABLE AS $$
+            SELECT decode(lpad(to_hex(value + 10977524092764160), 20, '0'), 'hex')
+        $$;
+
+        -- A transaction id as varbinary(10).
+        CREATE OR REPLACE FUNCTION sqlserver_catalog.cdc_tran_id(value xid8)
+        RETURNS bytea LANGUAGE sql IMMUTABLE AS $$
+            SELECT decode(lpad(to_hex(value::text::bigint), 20, '0'), 'hex')
+        $$;
+
+        -- fn_cdc_increment_lsn / decrement_lsn: ±1 on the 80-bit big-endian value.
+        CREATE OR REPLACE FUNCTION sqlserver_catalog.cdc_lsn_add(lsn bytea, delta integer)
+        RETURNS bytea LANGUAGE plpgsql IMMUTABLE AS $$
+        DECLARE
+            v numeric := 0;
+            i integer;
+            result bytea := decode('00000000000000000000', 'hex');
+        BEGIN
+            IF lsn IS NULL THEN RETURN NULL; END IF;
+            FOR i IN 0 .. length(lsn) - 1 LOOP
+                v := v * 256 + get_byte(lsn, i);
+            END LOOP;
+            v := v + delta;
+            IF v < 0 THEN v := 0; END IF;
+            FOR i IN REVERSE 9 .. 0 LOOP
+                result := set_byte(result, i, (v % 256)::integer);
+                v := floor(v / 256);
+            END LOOP;
+            RETURN result;
+        END $$;
+
+        -- sys.fn_cdc_is_bit_set(position, mask): bit position − 1, the last byte holding 1–8.
+        CREATE OR REPLACE FUNCTION sqlserver_catalog.cdc_is_bit_set(bit_position integer, mask bytea)
+        RETURNS smallint LANGUAGE sql IMMUTABLE AS $$
+            SELECT CASE
+                WHEN bit_position IS NULL OR mask IS NULL THEN NULL
+                WHEN bit_position < 1 OR (bit_position - 1) / 8 >= length(mask) THEN 0
+                WHEN get_byte(mask, length(mask) - 1 - (bit_position - 1) / 8) & (1 << ((bit_position - 1) % 8)) <> 0 THEN 1
+                ELSE 0 END::smallint
+        $$;
+
+        -- MIN/MAX of binary values (LSNs): PostgreSQL has no min/max of bytea.
+        CREATE OR REPLACE FUNCTION sqlserver_catalog.bytea_larger(a bytea, b bytea)
+        RETURNS bytea LANGUAGE sql IMMUTABLE STRICT AS $$ SELECT greatest(a, b) $$;
+        CREATE OR REPLACE FUNCTION sqlserver_catalog.bytea_smaller(a bytea, b bytea)
+        RETURNS bytea LANGUAGE sql IMMUTABLE STRICT AS $$ SELECT least(a, b) $$;
+        CREATE OR REPLACE AGGREGATE sqlserver_catalog.binary_max(bytea) (
+            SFUNC = sqlserver_catalog.bytea_larger, STYPE = bytea, COMBINEFUNC = sqlserver_catalog.bytea_larger, PARALLEL = SAFE);
+        CREATE OR REPLACE AGGREGATE sqlserver_catalog.binary_min(bytea) (
+            SFUNC = sqlserver_catalog.bytea_smaller, STYPE = bytea, COMBINEFUNC = sqlserver_catalog.bytea_smaller, PARALLEL = SAFE);
+
+        -- Bytewise OR of update masks (the net-changes mask of 'all with mask').
+        CREATE OR REPLACE FUNCTION sqlserver_catalog.cdc_mask_or_step(state bytea, value bytea)
+        RETURNS bytea LANGUAGE plpgsql IMMUTABLE AS $$
+        DECLARE
+            i integer;
+        BEGIN
+            IF value IS NULL THEN RETURN state; END IF;
+            IF state IS NULL THEN RETURN value; END IF;
+            FOR i IN 0 .. least(length(state), length(value)) - 1 LOOP
+                state := set_byte(state, i, get_byte(state, i) | get_byte(value, i));
+            END LOOP;
+            RETURN state;
+        END $$;
+        CREATE OR REPLACE AGGREGATE sqlserver_catalog.cdc_mask_or(bytea) (
+            SFUNC = sqlserver_catalog.cdc_mask_or_step, STYPE = bytea);
+
+        -- The parameter check of fn_cdc_get_all_changes_/fn_cdc_get_net_changes_: Msg 313, state 3,
+        -- for a NULL or out-of-range bound or an unknown row filter option; returns the option,
+        -- trimmed and lower-cased.
+        CREATE OR REPLACE FUNCTION sqlserver_catalog.cdc_check_range(
+            from_lsn bytea, to_lsn bytea, row_filter text, min_lsn bytea, max_lsn bytea, options text[], function_name text)
+        RETURNS text LANGUAGE plpgsql VOLATILE AS $$
+        DECLARE
+            option text := lower(btrim(row_filter));
+        BEGIN
+            IF from_lsn IS NULL OR to_lsn IS NULL OR min_lsn IS NULL OR max_lsn IS NULL
+                OR from_lsn < min_lsn OR to_lsn > max_lsn OR option IS NULL OR NOT (option = ANY (options)) THEN
+                RAISE EXCEPTION USING ERRCODE = 'S0001', DETAIL = '313', HINT = '16/3', MESSAGE = format(
+                    'An insufficient number of arguments were supplied for the procedure or function %s ... .', function_name);
+            END IF;
+            RETURN option;
+        END $$;
+
+        -- Row trigger on tracked tables: one pending change per row.
+        CREATE OR REPLACE FUNCTION sqlserver_catalog.cdc_row()
+        RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            INSERT INTO sqlserver_catalog.cdc_pending (database_id, object_id, command_id, operation, old_image, new_image)
+            VALUES (TG_ARGV[0]::integer, TG_ARGV[1]::integer,
+                coalesce(nullif(current_setting('ferry.cdc_command', true), ''), '1')::integer,
+                CASE TG_OP WHEN 'DELETE' THEN 1 WHEN 'INSERT' THEN 2 ELSE 3 END,
+                CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) END,
+                CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) END);
+            RETURN NULL;
+        END $$;
+
+        -- Statement trigger on tracked tables: numbers the statements of a transaction (__$command_id).
+        CREATE OR REPLACE FUNCTION sqlserver_catalog.cdc_statement()
+        RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            PERFORM set_config('ferry.cdc_command',
+                (coalesce(nullif(current_setting('ferry.cdc_command', true), ''), '0')::integer + 1)::text, true);
+            RETURN NULL;
+        END $$;
+
+        -- At COMMIT: the transaction's LSN block, taken in commit order.
+        CREATE OR REPLACE FUNCTION sqlserver_catalog.cdc_stamp()
+        RETURNS trigger LANGUAGE plpgsql AS $$
+        DECLARE
+            n bigint;
+            first bigint;
+        BEGIN
+            IF current_setting('ferry.cdc_stamped', true) = 'yes' THEN RETURN NULL; END IF;
+            PERFORM set_config('ferry.cdc_stamped', 'yes', true);
+            PERFORM pg_advisory_xact_lock(7160453);
+            SELECT count(*) INTO n FROM sqlserver_catalog.cdc_pending WHERE xid = pg_current_xact_id();
+            IF n = 0 THEN RETURN NULL; END IF;
+            first := nextval('sqlserver_catalog.cdc_lsns');
+            PERFORM setval('sqlserver_catalog.cdc_lsns', first + n);
+            INSERT INTO sqlserver_catalog.cdc_commits (xid, first_lsn, commit_lsn, begin_time, end_time)
+            VALUES (pg_current_xact_id(), first, first + n, transaction_timestamp()::timestamp(3), clock_timestamp()::timestamp(3));
+            RETURN NULL;
+        END $$;
+        DO $$ BEGIN
+            CREATE CONSTRAINT TRIGGER cdc_stamp AFTER INSERT ON sqlserver_catalog.cdc_pending
+                DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION sqlserver_catalog.cdc_stamp();
+        EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+        """
+
+    /// The `cdc` schema's metadata tables, with SQL Server's columns and types, as T-SQL run
+    /// through the engine's own CREATE TABLE (so they are ordinary catalog tables).
+    static let metadataTables = """
+        CREATE TABLE cdc.change_tables (
+            object_id int NOT NULL, version int NULL, source_object_id int NULL, capture_instance sysname NOT NULL,
+            start_lsn binary(10) NULL, end_lsn binary(10) NULL, supports_net_changes bit NULL, has_drop_pending bit NULL,
+            role_name sysname NULL, index_name sysname NULL, filegroup_name sysname NULL, create_date datetime NULL,
+            partition_switch bit NOT NULL DEFAULT 0);
+        CREATE TABLE cdc.captured_columns (
+            object_id int NOT NULL, column_name sysname NOT NULL, column_id int NULL, column_type sysname NULL,
+            column_ordinal int NOT NULL, is_computed bit NULL);
+        CREATE TABLE cdc.index_columns (
+            object_id int NOT NULL, column_name sysname NOT NULL, index_ordinal tinyint NOT NULL, column_id int NOT NULL);
+        CREATE TABLE cdc.ddl_history (
+            source_object_id int NULL, object_id int NULL, required_column_update bit NULL, ddl_command nvarchar(max) NULL,
+            ddl_lsn binary(10) NULL, ddl_time datetime NULL);
+        CREATE TABLE cdc.lsn_time_mapping (
+            start_lsn binary(10) NOT NULL, tran_begin_time datetime NULL, tran_end_time datetime NULL,
+            tran_id varbinary(10) NULL, tran_begin_lsn binary(10) NULL);
+        CREATE CLUSTERED INDEX lsn_time_mapping_clustered_idx ON cdc.lsn_time_mapping (start_lsn);
+        """
+}
