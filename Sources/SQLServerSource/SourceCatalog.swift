@@ -20,8 +20,13 @@ public struct SourceCatalog: Sendable {
 
     /// Whether the database allows SNAPSHOT isolation (`sys.databases.snapshot_isolation_state` = 1).
     public func allowsSnapshotIsolation(_ connection: TDSConnection) async throws -> Bool {
-        let rows = try await connection.query("SELECT snapshot_isolation_state FROM sys.databases WHERE name = \(TDSLiteral.string(database))")
-        return rows.first?[0].int64Value == 1
+        do {
+            let rows = try await connection.query("SELECT snapshot_isolation_state FROM sys.databases WHERE name = \(TDSLiteral.string(database))")
+            return rows.first?[0].int64Value == 1
+        } catch let error as TDSError where error.number == 207 {
+            // A server without the column (Msg 207) has no SNAPSHOT isolation: read committed it is.
+            return false
+        }
     }
 
     /// The selected tables with their capture instances. A selected table without an instance is
@@ -103,7 +108,7 @@ public struct SourceCatalog: Sendable {
     public func columnsByObject(_ connection: TDSConnection, objectIDs: [String]) async throws -> [Int64: [ColumnDefinition]] {
         guard !objectIDs.isEmpty else { return [:] }
         let rows = try await connection.query("""
-            SELECT c.object_id, c.column_id, c.name, ty.name AS type_name, c.max_length, c.precision, c.scale, c.is_nullable, c.is_identity, c.is_computed
+            SELECT c.object_id, c.column_id, c.name, ty.name AS type_name, c.max_length, c.[precision], c.scale, c.is_nullable, c.is_identity, c.is_computed
             FROM sys.columns AS c JOIN sys.types AS ty ON ty.user_type_id = c.system_type_id
             WHERE c.object_id IN (\(objectIDs.joined(separator: ", ")))
             ORDER BY c.object_id, c.column_id
