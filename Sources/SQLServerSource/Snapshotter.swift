@@ -32,12 +32,20 @@ struct Snapshotter: Sendable {
             for unit in units { counts[unit.table.identity, default: 0] += 1 }
             remainingPerTable = counts
             remainingUnits = units.count
+            unitsReading = units.count
             self.checkpoint = checkpoint
             self.publisher = publisher
         }
 
-        /// Whether the calling unit is the last one to finish (its last row is the snapshot's last).
-        func isLastUnit() -> Bool { remainingUnits == 1 }
+        private var unitsReading: Int = 0
+
+        /// Called once per unit when it has read its rows: whether it is the last unit to do so
+        /// (its last row is the snapshot's last). Counting down here, in one actor call, means two
+        /// units finishing together cannot both miss (or both claim) the mark.
+        func finishReading() -> Bool {
+            unitsReading -= 1
+            return unitsReading == 0
+        }
 
         func finish(_ table: TableIdentity) async throws {
             remainingUnits -= 1
@@ -136,8 +144,9 @@ struct Snapshotter: Sendable {
             if snapshotIsolation { _ = try? await connection.execute("IF @@TRANCOUNT > 0 ROLLBACK") }
             throw error
         }
+        if held == nil { _ = await progress.finishReading() }
         if let last = held {
-            let marker: SourceInfo.Snapshot = await progress.isLastUnit() ? .last : .true
+            let marker: SourceInfo.Snapshot = await progress.finishReading() ? .last : .true
             let event = try EventBuilder.readEvent(values: last, columns: unit.schema.columns, table: identity, prefix: configuration.prefix,
                                                    snapshotLSN: snapshotLSN, snapshot: marker, nowMilliseconds: EventPublisher.nowMilliseconds())
             batch.add(try publisher.records(for: event, schema: unit.schema))

@@ -145,7 +145,9 @@ import Testing
             try await writes.value
             await writer.close()
             let end = try await env.capture()
-            while await (source.statistics.position ?? .zero) < end { try await Task.sleep(for: .milliseconds(20)) }
+            // Bounded wait: a failing source ends the group, and the test reports its error.
+            let deadline = ContinuousClock.now + .seconds(60)
+            while await (source.statistics.position ?? .zero) < end, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
             await group.triggerGracefulShutdown()
             try await running.value
 
