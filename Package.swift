@@ -130,11 +130,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "Validation",
+            dependencies: [
+                "FreeTDS", "Postgres", "FerryCore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "Ferry",
             dependencies: [
                 "EventLog", "Postgres", "FerryCore", "FreeTDS",
-                "SQLServerSource", "PostgresSink", "SchemaConversion",
+                "SQLServerSource", "PostgresSink", "SchemaConversion", "Validation",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -157,14 +165,16 @@ let package = Package(
         .executableTarget(
             name: "FerryBenchmark",
             dependencies: [
-                "EventLog", "Kafka",
+                "EventLog", "Kafka", "PostgresSink", "FerryCore",
+                "SchemaConversion", "SQLServerEmulator", "TDSServer", "FreeTDS", "Postgres",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),
 
         // MARK: Tests
-        .target(name: "FerryTestSupport", path: "Tests/FerryTestSupport", swiftSettings: swiftSettings),
+        .target(name: "FerryTestSupport", dependencies: ["SQLServerEmulator", "TDSServer", "FreeTDS", "Postgres", .product(name: "Logging", package: "swift-log")], path: "Tests/FerryTestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "FerryTests", dependencies: ["FerryTestSupport", "Postgres"], swiftSettings: swiftSettings),
         .testTarget(name: "ExecutorsTests", dependencies: ["Executors"], swiftSettings: swiftSettings),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "FerryTestSupport"], swiftSettings: swiftSettings),
@@ -179,6 +189,7 @@ let package = Package(
         .testTarget(name: "SQLServerSourceTests", dependencies: ["SQLServerSource", "SQLServerEmulator", "TDSServer", "FreeTDS", "EventLog", "FerryCore", "Postgres", "FerryTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "PostgresSinkTests", dependencies: ["PostgresSink", "EventLog", "FerryCore", "Postgres", "FerryTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SchemaConversionTests", dependencies: ["SchemaConversion", "SQLServerEmulator", "TDSServer", "FreeTDS", "FerryCore", "Postgres", "FerryTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "ValidationTests", dependencies: ["Validation", "SQLServerEmulator", "TDSServer", "FreeTDS", "FerryCore", "Postgres", "FerryTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SQLServerEmulatorTests", dependencies: ["SQLServerEmulator", "Postgres", "FerryTestSupport"], swiftSettings: swiftSettings),
     ]
 )

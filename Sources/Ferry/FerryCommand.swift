@@ -8,7 +8,11 @@ struct FerryCommand: AsyncParsableCommand {
         commandName: "ferry",
         abstract: "Change data capture from SQL Server to PostgreSQL.",
         version: "0.1.0",
-        subcommands: [DemoCommand.self, LogCommand.self, TaskCommand.self, SourceCommand.self]
+        subcommands: [ConvertCommand.self, DemoCommand.self, LogCommand.self, TaskCommand.self, ValidateCommand.self,
+            SinkCommand.self,
+            SourceCommand.self,
+            StatusCommand.self,
+        ]
     )
 
     /// Parses and runs a command, mapping failures to the exit statuses Ferry documents:

@@ -13,7 +13,8 @@ import Logging
 struct FerryBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ferry-benchmark",
-        abstract: "Measure event log append and read throughput."
+        abstract: "Measure event log append and read throughput.",
+        subcommands: [ConvertBenchmark.self, CaptureBenchmark.self, EmulatorBenchmark.self, SinkBenchmark.self]
     )
 
     enum Target: String, ExpressibleByArgument, CaseIterable {

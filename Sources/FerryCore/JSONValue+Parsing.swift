@@ -28,7 +28,12 @@ private struct JSONParser {
     }
 
     mutating func skipWhitespace() {
-        while position < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[position]) { position += 1 }
+        while position < bytes.count {
+            switch bytes[position] {
+            case 0x20, 0x0A, 0x0D, 0x09: position += 1
+            default: return
+            }
+        }
     }
 
     mutating func parseValue() throws(FerryCoreError) -> JSONValue {
@@ -131,43 +136,53 @@ private struct JSONParser {
         return String(decoding: bytes[start..<position], as: UTF8.self)
     }
 
+    /// Strings without escapes (nearly all of an event's) are validated and made in one step from
+    /// their bytes; escaped ones are assembled as UTF-8 bytes and validated once at the end.
     mutating func parseString() throws(FerryCoreError) -> String {
         position += 1
-        var scalars = String.UnicodeScalarView()
-        var runStart = position
-        func flushRun(_ parser: JSONParser, upTo end: Int, into scalars: inout String.UnicodeScalarView) throws(FerryCoreError) {
-            guard runStart < end else { return }
-            guard let text = String(validating: parser.bytes[runStart..<end], as: UTF8.self) else {
-                throw parser.fail("invalid UTF-8 in a string")
+        let start = position
+        while position < bytes.count {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") {
+                guard let text = String(validating: bytes[start..<position], as: UTF8.self) else {
+                    throw fail("invalid UTF-8 in a string")
+                }
+                position += 1
+                return text
             }
-            scalars.append(contentsOf: text.unicodeScalars)
+            if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            position += 1
         }
+        var utf8 = Array(bytes[start..<position])
         while true {
             guard position < bytes.count else { throw fail("unterminated string") }
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
-                try flushRun(self, upTo: position, into: &scalars)
                 position += 1
-                return String(scalars)
+                guard let text = String(validating: utf8, as: UTF8.self) else { throw fail("invalid UTF-8 in a string") }
+                return text
             }
             if byte < 0x20 { throw fail("a control character must be escaped in a string") }
-            if byte != UInt8(ascii: "\\") { position += 1; continue }
-            try flushRun(self, upTo: position, into: &scalars)
             position += 1
+            if byte != UInt8(ascii: "\\") {
+                utf8.append(byte)
+                continue
+            }
             guard position < bytes.count else { throw fail("unterminated escape") }
             let escape = bytes[position]
             position += 1
             switch escape {
-            case UInt8(ascii: "\""): scalars.append("\"")
-            case UInt8(ascii: "\\"): scalars.append("\\")
-            case UInt8(ascii: "/"): scalars.append("/")
-            case UInt8(ascii: "b"): scalars.append("\u{08}")
-            case UInt8(ascii: "f"): scalars.append("\u{0C}")
-            case UInt8(ascii: "n"): scalars.append("\n")
-            case UInt8(ascii: "r"): scalars.append("\r")
-            case UInt8(ascii: "t"): scalars.append("\t")
+            case UInt8(ascii: "\""): utf8.append(UInt8(ascii: "\""))
+            case UInt8(ascii: "\\"): utf8.append(UInt8(ascii: "\\"))
+            case UInt8(ascii: "/"): utf8.append(UInt8(ascii: "/"))
+            case UInt8(ascii: "b"): utf8.append(0x08)
+            case UInt8(ascii: "f"): utf8.append(0x0C)
+            case UInt8(ascii: "n"): utf8.append(0x0A)
+            case UInt8(ascii: "r"): utf8.append(0x0D)
+            case UInt8(ascii: "t"): utf8.append(0x09)
             case UInt8(ascii: "u"):
                 let first = try parseHex4()
+                let scalar: Unicode.Scalar
                 if (0xD800...0xDBFF).contains(first) {
                     guard bytes.count - position >= 6, bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u") else {
                         throw fail("a high surrogate must be followed by a low surrogate")
@@ -175,15 +190,15 @@ private struct JSONParser {
                     position += 2
                     let second = try parseHex4()
                     guard (0xDC00...0xDFFF).contains(second) else { throw fail("a high surrogate must be followed by a low surrogate") }
-                    scalars.append(Unicode.Scalar(0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00))!)
+                    scalar = Unicode.Scalar(0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00))!
                 } else {
-                    guard let scalar = Unicode.Scalar(first) else { throw fail("a lone low surrogate") }
-                    scalars.append(scalar)
+                    guard let single = Unicode.Scalar(first) else { throw fail("a lone low surrogate") }
+                    scalar = single
                 }
+                utf8.append(contentsOf: UTF8.encode(scalar)!)
             default:
                 throw fail("unknown escape")
             }
-            runStart = position
         }
     }
 

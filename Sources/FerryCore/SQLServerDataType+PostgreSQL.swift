@@ -9,6 +9,13 @@ public struct PostgreSQLColumnType: Hashable, Sendable, CustomStringConvertible 
     /// Why the mapping is not lossless, or needs the user's attention; `nil` for an exact mapping.
     public var caveat: String?
 
+    /// Makes a column type; `checkTemplate` uses `%@` for the quoted column name.
+    public init(declaration: String, checkTemplate: String? = nil, caveat: String? = nil) {
+        self.declaration = declaration
+        self.checkTemplate = checkTemplate
+        self.caveat = caveat
+    }
+
     /// The declaration.
     public var description: String { declaration }
 
@@ -70,7 +77,7 @@ extension SQLServerDataType {
         case .geography, .geometry:
             return PostgreSQLColumnType(declaration: "bytea", checkTemplate: nil, caveat: "\(name.rawValue) is kept as WKB bytes; install PostGIS and convert to \(name.rawValue) to query it spatially")
         case .sqlVariant:
-            return PostgreSQLColumnType(declaration: "text", checkTemplate: nil, caveat: "sql_variant has no PostgreSQL equivalent: values are kept as text and lose their base type")
+            return PostgreSQLColumnType(declaration: "jsonb", checkTemplate: nil, caveat: "sql_variant has no PostgreSQL equivalent: values are kept as the JSON object {\"type\": declaration, \"value\": value}, not as a scalar")
         }
     }
 }

@@ -18,8 +18,8 @@ extension TDSConnection {
         /// (`dbsetlogintime`), so connections opened at the same moment with different values may
         /// use either one.
         public var loginTimeout: Duration
-        /// How long the server may take to answer a batch, or nil for no limit. db-lib keeps this
-        /// process-wide (`dbsettime`): the last connection opened with a value sets it for all.
+        /// How long the server may take to answer a batch, or nil for no limit (set per connection
+        /// with `dbsetopt(DBSETTIME)`).
         public var queryTimeout: Duration?
         /// The `SET TEXTSIZE` sent after login, in bytes, or nil to keep the server's default.
         /// FreeTDS otherwise lets the server cut `(max)`, `text` and `xml` values short.

@@ -69,26 +69,56 @@ public actor TDSConnection {
     /// A server error (severity above 10) anywhere in the batch ends the stream with
     /// ``TDSError/Code-swift.struct/serverError`` after cancelling the rest of the batch.
     public func stream(_ sql: String, chunkSize: Int = 256) throws -> TDSResultStream {
-        let process = try requireOpen()
-        abandonActiveStream(process)
         guard !sql.utf8.contains(0) else {
+            _ = try requireOpen()
             throw TDSError(.invalidArgument, "a batch cannot contain a NUL character; use TDSLiteral.string for text values", context: configuration.errorContext)
         }
-        _ = process.sink.drain()
-        let sent: Int32 = process.withPointer { pointer in
+        return try startStream(description: "the batch", chunkSize: chunkSize) { pointer in
             guard dbcmd(pointer, sql) == SUCCEED else { return FAIL }
             return dbsqlexec(pointer)
         }
+    }
+
+    /// Cancels an unfinished stream, sends a request with `send` (db-lib calls on this thread that
+    /// return SUCCEED once the server accepted it) and makes its results the active stream.
+    func startStream(description: String, chunkSize: Int = 256, _ send: (OpaquePointer) -> RETCODE) throws -> TDSResultStream {
+        let process = try requireOpen()
+        abandonActiveStream(process)
+        _ = process.sink.drain()
+        let sent: RETCODE = process.withPointer { pointer in send(pointer) }
         if sent != SUCCEED {
-            let error = failure(process, process.sink.drain(), fallback: "SQL Server did not accept the batch")
+            let error = failure(process, process.sink.drain(), fallback: "SQL Server did not accept \(description)")
             cancelPending(process)
             throw error
         }
         nextStreamID += 1
         let control = StreamControl()
         activeStream = ActiveStream(id: nextStreamID, control: control, phase: .awaitingResults)
-        logger.trace("batch sent", metadata: ["tds.stream": "\(nextStreamID)"])
+        logger.trace("request sent", metadata: ["tds.stream": "\(nextStreamID)"])
         return TDSResultStream(connection: self, id: nextStreamID, chunkSize: max(chunkSize, 1), control: control)
+    }
+
+    /// The OUTPUT parameters of the request whose results were just read to the end (`dbnumrets`).
+    func takeOutputParameters() throws -> [TDSProcedureResult.OutputParameter] {
+        let process = try requireOpen()
+        return try process.withPointer { pointer in
+            let count = dbnumrets(pointer)
+            guard count > 0 else { return [] }
+            return try (1...count).map { index in
+                let name = dbretname(pointer, index).map { String(cString: $0) } ?? ""
+                let type = TDSDataType(rawValue: dbrettype(pointer, index))
+                let length = Int(dbretlen(pointer, index))
+                guard let data = dbretdata(pointer, index) else { return .init(name: name, value: .null) }
+                do throws(TDSError) {
+                    return .init(name: name, value: try TDSValue(decoding: UnsafeRawBufferPointer(start: data, count: length), as: type))
+                } catch {
+                    var error = error
+                    error.message = "output parameter \(name): \(error.message)"
+                    error.context = configuration.errorContext
+                    throw error
+                }
+            }
+        }
     }
 
     /// Runs a batch and collects all of its results in memory.
@@ -140,7 +170,6 @@ public actor TDSConnection {
         }
 
         _ = dbsetlogintime(configuration.loginTimeout.wholeSecondsRoundedUp)
-        if let queryTimeout = configuration.queryTimeout { _ = dbsettime(queryTimeout.wholeSecondsRoundedUp) }
 
         let sink = MessageSink()
         logger.debug("connecting to SQL Server")
@@ -149,6 +178,11 @@ public actor TDSConnection {
         }
         guard let opened else { throw openFailure(sink.drain()) }
         let process = DBProcess(opened, sink: sink)
+        // Per connection (dbsetopt), not dbsettime: that one is process-wide and would impose one
+        // connection's timeout on every other connection opened after it.
+        if let queryTimeout = configuration.queryTimeout {
+            _ = process.withPointer { dbsetopt($0, DBSETTIME, String(queryTimeout.wholeSecondsRoundedUp), 0) }
+        }
         for message in sink.drain().messages {
             logger.debug("login message", metadata: ["tds.message": "\(message)"])
         }

@@ -27,6 +27,15 @@ enum CatalogSchema {
         DO $$ BEGIN
             CREATE TYPE sqlserver_catalog.datetimeoffset AS (utc timestamp(6), offset_minutes smallint);
         EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+        DO $$ BEGIN
+            ALTER TYPE sqlserver_catalog.datetimeoffset ADD ATTRIBUTE hns smallint;
+        EXCEPTION WHEN duplicate_column THEN NULL; END $$;
+        DO $$ BEGIN
+            CREATE TYPE sqlserver_catalog.datetime2_7 AS (v timestamp(6), hns smallint);
+        EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+        DO $$ BEGIN
+            CREATE TYPE sqlserver_catalog.time_7 AS (v time(6), hns smallint);
+        EXCEPTION WHEN duplicate_object THEN NULL; END $$;
         CREATE SEQUENCE IF NOT EXISTS sqlserver_catalog.object_ids START 565577053;
         CREATE SEQUENCE IF NOT EXISTS sqlserver_catalog.database_ids START 5;
         CREATE SEQUENCE IF NOT EXISTS sqlserver_catalog.rowversions START 2001;
@@ -36,6 +45,7 @@ enum CatalogSchema {
             name_key text NOT NULL UNIQUE,
             create_date timestamp(3) NOT NULL DEFAULT localtimestamp
         );
+        ALTER TABLE sqlserver_catalog.databases ADD COLUMN IF NOT EXISTS snapshot_isolation_state smallint NOT NULL DEFAULT 0;
         CREATE TABLE IF NOT EXISTS sqlserver_catalog.schemas (
             database_id integer NOT NULL REFERENCES sqlserver_catalog.databases ON DELETE CASCADE,
             schema_id integer NOT NULL,
@@ -221,14 +231,68 @@ enum CatalogSchema {
                 local_text := regexp_replace(value, '\\s*[+-]\\d{1,2}:\\d{2}\\s*$', '');
             END IF;
             PERFORM sqlserver_catalog.convert_text(local_text, 'varchar', 'timestamp', 'datetimeoffset');
-            RETURN ROW(local_text::timestamp - make_interval(mins => minutes), minutes)::sqlserver_catalog.datetimeoffset;
+            RETURN ROW(
+                sqlserver_catalog.truncate_to_microseconds(local_text)::timestamp - make_interval(mins => minutes), minutes,
+                sqlserver_catalog.seventh_digit(local_text))::sqlserver_catalog.datetimeoffset;
         END $$;
 
         CREATE OR REPLACE FUNCTION sqlserver_catalog.datetimeoffset_text(value sqlserver_catalog.datetimeoffset)
         RETURNS text LANGUAGE sql IMMUTABLE AS $$
             SELECT to_char(value.utc + make_interval(mins => value.offset_minutes), 'YYYY-MM-DD HH24:MI:SS.US')
+                || coalesce(value.hns, 0)::text
                 || CASE WHEN value.offset_minutes < 0 THEN ' -' ELSE ' +' END
                 || to_char(make_interval(mins => abs(value.offset_minutes)), 'HH24:MI')
         $$;
+
+        -- datetime2(7), time(7) and datetimeoffset(7) keep their 7th fractional digit (100 ns)
+        -- beside PostgreSQL's microseconds: the digit is cut from the text before PostgreSQL
+        -- parses it (so it never rounds), and put back when the value is rendered.
+        CREATE OR REPLACE FUNCTION sqlserver_catalog.seventh_digit(value text)
+        RETURNS smallint LANGUAGE sql IMMUTABLE AS $$
+            SELECT coalesce((regexp_match(value, '\\.\\d{6}(\\d)'))[1]::smallint, 0)
+        $$;
+        CREATE OR REPLACE FUNCTION sqlserver_catalog.truncate_to_microseconds(value text)
+        RETURNS text LANGUAGE sql IMMUTABLE AS $$
+            SELECT regexp_replace(value, '(\\.\\d{6})\\d+', '\\1')
+        $$;
+        CREATE OR REPLACE FUNCTION sqlserver_catalog.to_datetime2_7(value text)
+        RETURNS sqlserver_catalog.datetime2_7 LANGUAGE plpgsql IMMUTABLE AS $$
+        BEGIN
+            IF value IS NULL THEN RETURN NULL; END IF;
+            PERFORM sqlserver_catalog.convert_text(value, 'varchar', 'timestamp(6)', 'datetime2');
+            RETURN ROW(sqlserver_catalog.truncate_to_microseconds(value)::timestamp(6),
+                sqlserver_catalog.seventh_digit(value))::sqlserver_catalog.datetime2_7;
+        END $$;
+        CREATE OR REPLACE FUNCTION sqlserver_catalog.to_time_7(value text)
+        RETURNS sqlserver_catalog.time_7 LANGUAGE plpgsql IMMUTABLE AS $$
+        BEGIN
+            IF value IS NULL THEN RETURN NULL; END IF;
+            PERFORM sqlserver_catalog.convert_text(value, 'varchar', 'time(6)', 'time');
+            RETURN ROW(sqlserver_catalog.truncate_to_microseconds(value)::time(6),
+                sqlserver_catalog.seventh_digit(value))::sqlserver_catalog.time_7;
+        END $$;
+        CREATE OR REPLACE FUNCTION sqlserver_catalog.datetime2_7_text(value sqlserver_catalog.datetime2_7)
+        RETURNS text LANGUAGE sql IMMUTABLE AS $$
+            SELECT to_char(value.v, 'YYYY-MM-DD HH24:MI:SS.US') || coalesce(value.hns, 0)::text
+        $$;
+        CREATE OR REPLACE FUNCTION sqlserver_catalog.time_7_text(value sqlserver_catalog.time_7)
+        RETURNS text LANGUAGE sql IMMUTABLE AS $$
+            SELECT to_char(value.v, 'HH24:MI:SS.US') || coalesce(value.hns, 0)::text
+        $$;
+        -- Any timestamp or time assigned to such a column has a 7th digit of 0.
+        CREATE OR REPLACE FUNCTION sqlserver_catalog.datetime2_7_of(value timestamp)
+        RETURNS sqlserver_catalog.datetime2_7 LANGUAGE sql IMMUTABLE AS $$
+            SELECT ROW(value::timestamp(6), 0)::sqlserver_catalog.datetime2_7
+        $$;
+        CREATE OR REPLACE FUNCTION sqlserver_catalog.time_7_of(value time)
+        RETURNS sqlserver_catalog.time_7 LANGUAGE sql IMMUTABLE AS $$
+            SELECT ROW(value::time(6), 0)::sqlserver_catalog.time_7
+        $$;
+        DO $$ BEGIN
+            CREATE CAST (timestamp AS sqlserver_catalog.datetime2_7) WITH FUNCTION sqlserver_catalog.datetime2_7_of(timestamp) AS ASSIGNMENT;
+        EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+        DO $$ BEGIN
+            CREATE CAST (time AS sqlserver_catalog.time_7) WITH FUNCTION sqlserver_catalog.time_7_of(time) AS ASSIGNMENT;
+        EXCEPTION WHEN duplicate_object THEN NULL; END $$;
         """
 }

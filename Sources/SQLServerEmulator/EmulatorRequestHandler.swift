@@ -57,8 +57,8 @@ public struct EmulatorRequestHandler: TDSRequestHandler {
             logger.info("login refused: wrong user or password", metadata: ["emulator.user": "\(request.userName)"])
             return .reject(.loginFailed(user: request.userName))
         }
-        // The server creates the session context only after this returns, so the engine session is
-        // opened here to check the database and again on the client's first request.
+        // The engine session that checks the database is the client's one session: the server keeps
+        // it as the session state (and hands it back to sessionEnded to close).
         let session: EngineSession
         do {
             session = try await engine.makeSession(database: request.database.isEmpty ? nil : request.database)
@@ -66,8 +66,7 @@ public struct EmulatorRequestHandler: TDSRequestHandler {
             return .reject(TDSServerMessage(error))
         }
         let database = await session.database.name
-        await session.close()
-        return .accept(database: database)
+        return .accept(database: database, state: SessionState(engineSession: session))
     }
 
     /// Closes the client's engine session.
@@ -77,7 +76,8 @@ public struct EmulatorRequestHandler: TDSRequestHandler {
         await state.engineSession.close()
     }
 
-    /// The client's engine state, opened on its first request in the database it logged in to.
+    /// The client's engine state, opened at login (or, for a server that did not keep it, on the
+    /// first request, in the database the client logged in to).
     private func state(for context: TDSSessionContext) async throws -> SessionState {
         if let state = context.state as? SessionState { return state }
         let database = context.login.database
@@ -89,14 +89,13 @@ public struct EmulatorRequestHandler: TDSRequestHandler {
 
     // MARK: Requests
 
-    /// Runs a batch on the client's engine session.
+    /// Runs a batch on the client's engine session, streaming its results.
     public func execute(batch: TDSSQLBatch, session context: TDSSessionContext, response: TDSResponseWriter) async throws {
         let state = try await state(for: context)
         let session = state.engineSession
-        let before = await SessionSnapshot(session)
-        let results = try await session.execute(batch: batch.text)
-        let after = await SessionSnapshot(session)
-        try await write(results, doneKind: .done, before: before, after: after, state: state, batchText: batch.text, response: response)
+        let output = await makeOutput(session, state: state, doneKind: .done, response: response)
+        try await session.execute(batch: batch.text, output: output)
+        try await output.finish(database: await session.database.name)
     }
 
     /// Runs `sp_executesql` or a stored procedure: results, then RETURNSTATUS and the OUTPUT values.
@@ -110,11 +109,9 @@ public struct EmulatorRequestHandler: TDSRequestHandler {
                 type: SQLServerType(tdsType: parameter.type),
                 isOutput: parameter.isOutput)
         }
-        let before = await SessionSnapshot(session)
-        let outcome = try await session.execute(procedure: rpc.procedureName, parameters: parameters)
-        let after = await SessionSnapshot(session)
-        let statementText = rpc.executeSQL?.statement ?? ""
-        try await write(outcome.results, doneKind: .doneInProc, before: before, after: after, state: state, batchText: statementText, response: response)
+        let output = await makeOutput(session, state: state, doneKind: .doneInProc, response: response)
+        let outcome = try await session.execute(procedure: rpc.procedureName, parameters: parameters, output: output)
+        try await output.finish(database: await session.database.name)
         if let status = outcome.returnStatus {
             try await response.writeReturnStatus(Int32(clamping: status))
         }
@@ -126,79 +123,10 @@ public struct EmulatorRequestHandler: TDSRequestHandler {
         }
     }
 
-    /// What the handler compares before and after a request to report environment changes.
-    private struct SessionSnapshot {
-        var database: String
-        var transactionCount: Int
-
-        init(_ session: EngineSession) async {
-            database = await session.database.name
-            transactionCount = await session.transactionCount
-        }
-    }
-
-    /// Writes the engine's results as tokens, with the environment changes the request caused.
-    private func write(
-        _ results: [EngineResult], doneKind: TDSDoneKind, before: SessionSnapshot, after: SessionSnapshot,
-        state: SessionState, batchText: String, response: TDSResponseWriter
-    ) async throws {
-        var currentDatabase = before.database
-        let inTransaction: TDSDoneStatus = after.transactionCount > 0 ? .inTransaction : []
-        var index = results.startIndex
-        while index < results.endIndex {
-            switch results[index] {
-            case .resultSet(let set):
-                let columns = set.columns.map { column in
-                    TDSColumnDescription(name: column.name, type: column.type.tdsType, isNullable: column.isNullable, isIdentity: column.isIdentity)
-                }
-                try await response.writeColumns(columns)
-                for row in set.rows {
-                    if response.isCancelled { return }
-                    let values = try zip(row, set.columns).map { value, column in try value.tdsValue(as: column.type) }
-                    try await response.writeRow(values)
-                }
-                // A result set ends with a DONE; its count is the row count that follows (none under NOCOUNT).
-                if index + 1 < results.endIndex, case .rowCount(let count) = results[index + 1] {
-                    try await response.writeDone(doneKind, status: inTransaction, command: .select, rowCount: UInt64(max(count, 0)))
-                    index += 1
-                } else {
-                    try await response.writeDone(doneKind, status: inTransaction, command: .select)
-                }
-            case .rowCount(let count):
-                try await response.writeDone(doneKind, status: inTransaction, command: .none, rowCount: UInt64(max(count, 0)))
-            case .message(let message):
-                if message.number == Self.changedDatabaseMessage, let name = Self.databaseName(inChangeMessage: message.text) {
-                    try await response.writeEnvironmentChange(.database(new: name, old: currentDatabase))
-                    currentDatabase = name
-                }
-                try await response.writeInfo(TDSServerMessage(message))
-            case .error(let error):
-                try await response.writeError(TDSServerMessage(error))
-                try await response.writeDone(doneKind, status: inTransaction.union(.error), command: .none)
-            }
-            index += 1
-        }
-        if after.database != currentDatabase {
-            try await response.writeEnvironmentChange(.database(new: after.database, old: currentDatabase))
-        }
-        try await writeTransactionChange(before: before.transactionCount, after: after.transactionCount, state: state, batchText: batchText, response: response)
-    }
-
-    /// ENVCHANGE 8/9/10 when the request opened or ended the transaction. Only the net change of
-    /// the request is visible, so a transaction that ends is reported as rolled back when the
-    /// request mentions ROLLBACK, committed otherwise.
-    private func writeTransactionChange(before: Int, after: Int, state: SessionState, batchText: String, response: TDSResponseWriter) async throws {
-        if before == 0, after > 0 {
-            let descriptor = await state.transactionDescriptors.begin()
-            try await response.writeEnvironmentChange(.beginTransaction(descriptor: descriptor))
-        } else if before > 0, after == 0 {
-            let descriptor = await state.transactionDescriptors.end()
-            if batchText.range(of: "ROLLBACK", options: .caseInsensitive) != nil {
-                try await response.writeEnvironmentChange(.rollbackTransaction(descriptor: descriptor))
-            } else {
-                try await response.writeEnvironmentChange(.commitTransaction(descriptor: descriptor))
-            }
-        }
+    private func makeOutput(_ session: EngineSession, state: SessionState, doneKind: TDSDoneKind, response: TDSResponseWriter) async -> TDSEngineOutput {
+        TDSEngineOutput(
+            response: response, doneKind: doneKind, database: await session.database.name,
+            inTransaction: await session.transactionCount > 0, descriptors: state.transactionDescriptors)
     }
 
     /// "Changed database context to 'x'."

@@ -8,4 +8,7 @@ public enum EngineResult: Hashable, Sendable {
     case message(InfoMessage)
     /// An error; when it aborts the batch it is the last result.
     case error(SQLServerError)
+    /// The transaction began or ended at this point. Only an ``EngineOutput`` receives these;
+    /// the materialized ``EngineSession/execute(batch:)`` leaves them out.
+    case transaction(TransactionChange)
 }

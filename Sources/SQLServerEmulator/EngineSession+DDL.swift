@@ -430,6 +430,8 @@ extension EngineSession {
             }
         }
         try await catalog.updateDefinition(of: builder.table)
+        // Change data capture: cdc.ddl_history for tracked tables (CDC/EngineSession+CDCDDL.swift).
+        try await recordCDCDDL(alter, table: table)
     }
 
     /// ALTER COLUMN name type [NULL | NOT NULL]: converts the stored values with the same checks
@@ -525,6 +527,8 @@ extension EngineSession {
                             code: .init(3726),
                             message: "Could not drop object '\(table.twoPartName)' because it is referenced by a FOREIGN KEY constraint.")
                     }
+                    // Change data capture: the table's capture instances go with it (CDC/EngineSession+CDCDDL.swift).
+                    try await self.dropCaptureInstances(of: table)
                     try await self.connection.execute("DROP TABLE \(table.pgQualifiedName)")
                     try await self.catalog.deleteObject(databaseID: table.database.id, objectID: table.objectID)
                     if self.identityInsertTable?.objectID == table.objectID { self.identityInsertTable = nil }
@@ -565,6 +569,8 @@ extension EngineSession {
     func truncateTable(_ name: ObjectName) async throws {
         let translator = self.translator
         let table = try await translator.resolveTable(name)
+        // Change data capture: Msg 4711 for tracked tables (CDC/EngineSession+CDCDDL.swift).
+        try await refuseTruncateOfCapturedTable(table)
         if try await !catalog.referencingTables(in: table.database, objectID: table.objectID).isEmpty {
             throw SQLServerError(
                 code: .init(4712),
@@ -640,7 +646,7 @@ struct TableBuilder {
             columns: table.definition.columns.map { column in
                 BoundColumn(
                     name: column.name, pgExpression: PostgresIdentifier.quote(column.pgName), type: column.type,
-                    isNullable: column.isNullable, isIdentity: column.identity != nil)
+                    isNullable: column.isNullable, isIdentity: column.identity != nil, isStoredComposite: true)
             })
     }
 
@@ -651,6 +657,14 @@ struct TableBuilder {
     func assignment(_ value: TranslatedExpression, to column: ColumnMetadata, translator: Translator) throws -> String {
         let type = column.type
         if value.sql == "NULL" { return "CAST(NULL AS \(type.postgresCastType))" }
+        if type.hasSeventhDigit {
+            // Keep 100 ns: copy the composite of a column or parameter of the same type, or parse
+            // text with its 7th digit; any other value converts with a 7th digit of 0.
+            if let exact = value.seventhDigitSQL, value.type?.base == type.base { return exact }
+            if let source = value.type, source.isCharacter, let parsed = type.seventhDigitValue(fromText: "(\(value.sql))::text") {
+                return parsed
+            }
+        }
         var sql = translator.convert(value, to: type, style: nil, implicit: true).sql
         if let limit = type.characterLimit, type.isCharacter || type.isBinary {
             let target = PostgresLiteral.quote(table.threePartName)

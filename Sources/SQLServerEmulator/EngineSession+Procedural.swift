@@ -75,7 +75,10 @@ extension EngineSession {
     /// RAISERROR: an error for severity 11 and up; for 10 and below, the informational message
     /// to report (substitution arguments are not applied).
     func raise(_ statement: RaiserrorStatement) async throws -> SQLServerError? {
-        let message = try await evaluate(statement.message, as: .nvarchar(2047)) ?? ""
+        let format = try await evaluate(statement.message, as: .nvarchar(2047)) ?? ""
+        var arguments: [String?] = []
+        for argument in statement.arguments { arguments.append(try await evaluate(argument, as: .nvarcharMax)) }
+        let message = String(RaiserrorFormat.format(format, arguments: arguments).prefix(2047))
         let severity = Int(try await evaluate(statement.severity, as: .int) ?? "16") ?? 16
         let state = Int(try await evaluate(statement.state, as: .int) ?? "1") ?? 1
         let error = SQLServerError(code: .init(50000), severity: severity, state: state, message: message)
@@ -111,10 +114,43 @@ extension EngineSession {
         }
         let translator = self.translator
         let translated = try await translator.query(query, parent: nil, topLevel: true)
+        if let output {
+            try await flush(&results)
+            let count = try await atomically { try await self.stream(translated, to: output) }
+            reportRowCount(count, into: &results)
+            return
+        }
         let rows = try await atomically { try await self.connection.query(translated.sql) }
         let resultSet = try Self.resultSet(rows, columns: translated.columns)
         results.append(.resultSet(resultSet))
         reportRowCount(resultSet.rows.count, into: &results)
+    }
+
+    /// Streams a query's rows to `output` through a PostgreSQL cursor, a chunk at a time, inside
+    /// the statement's transaction; returns the row count.
+    private func stream(_ translated: TranslatedQuery, to output: any EngineOutput) async throws -> Int {
+        let cursor = "sqlserver_result"
+        try await connection.execute("DECLARE \(cursor) NO SCROLL CURSOR FOR \(translated.sql)")
+        let fetch = "FETCH FORWARD \(Self.streamingChunkSize) FROM \(cursor)"
+        var columns: [ResultColumn]?
+        var count = 0
+        while true {
+            if output.isCancelled { throw CancellationError() }
+            let rows = try await connection.execute(fetch)
+            let resultColumns: [ResultColumn]
+            if let columns {
+                resultColumns = columns
+            } else {
+                resultColumns = Self.resultColumns(rows, columns: translated.columns)
+                columns = resultColumns
+                try await output.beginResultSet(resultColumns)
+            }
+            if !rows.isEmpty { try await output.writeRows(try Self.decodeRows(rows, columns: resultColumns)) }
+            count += rows.count
+            if rows.count < Self.streamingChunkSize { break }
+        }
+        try await connection.execute("CLOSE \(cursor)")
+        return count
     }
 
     /// `SELECT @a = x, @b = y FROM …`: the variables take the last row's values.
@@ -164,16 +200,27 @@ extension EngineSession {
     /// Decodes PostgreSQL rows into a result set; columns PostgreSQL alone typed get a SQL Server
     /// type from the PostgreSQL type.
     static func resultSet(_ rows: PostgresRows, columns: [BoundColumn]) throws -> ResultSet {
-        var resultColumns: [ResultColumn] = []
-        for (index, column) in columns.enumerated() {
-            let type = column.type ?? inferredType(rows, column: index)
-            resultColumns.append(
-                ResultColumn(name: column.name, type: type, isNullable: column.isNullable, isIdentity: column.isIdentity))
+        let resultColumns = resultColumns(rows, columns: columns)
+        return ResultSet(columns: resultColumns, rows: try decodeRows(rows, columns: resultColumns))
+    }
+
+    /// The result columns of a query; a column only PostgreSQL typed takes its type from `rows`
+    /// (for a streamed result, its first chunk).
+    static func resultColumns(_ rows: PostgresRows, columns: [BoundColumn]) -> [ResultColumn] {
+        columns.enumerated().map { index, column in
+            ResultColumn(
+                name: column.name, type: column.type ?? inferredType(rows, column: index), isNullable: column.isNullable,
+                isIdentity: column.isIdentity)
         }
+    }
+
+    /// Decodes PostgreSQL's text values as the columns' SQL Server types.
+    static func decodeRows(_ rows: PostgresRows, columns resultColumns: [ResultColumn]) throws -> [[SQLServerValue]] {
         var values: [[SQLServerValue]] = []
         values.reserveCapacity(rows.count)
         for row in rows {
             var rowValues: [SQLServerValue] = []
+            rowValues.reserveCapacity(resultColumns.count)
             for (index, column) in resultColumns.enumerated() {
                 guard let text = try row.decode(String?.self, at: index) else {
                     rowValues.append(.null)
@@ -183,7 +230,7 @@ extension EngineSession {
             }
             values.append(rowValues)
         }
-        return ResultSet(columns: resultColumns, rows: values)
+        return values
     }
 
     /// A SQL Server type for a column only PostgreSQL typed (NULL literals, some functions).

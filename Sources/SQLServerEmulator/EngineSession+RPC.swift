@@ -49,11 +49,32 @@ public struct RPCOutcome: Hashable, Sendable {
 
 extension EngineSession {
     /// Runs a remote procedure call: `sp_executesql` (statement, parameter declarations, values) or
-    /// a stored procedure.
+    /// a stored procedure, with every result set materialized.
     ///
     /// - Throws: ``PostgresError`` only when PostgreSQL itself fails.
     public func execute(procedure: String, parameters: [RPCParameter]) async throws -> RPCOutcome {
         var results: [EngineResult] = []
+        var outcome = try await runRPC(procedure, parameters: parameters, into: &results)
+        outcome.results = results.filter { if case .transaction = $0 { false } else { true } }
+        return outcome
+    }
+
+    /// Runs a remote procedure call, streaming its results to `output` (see ``EngineOutput``); the
+    /// outcome's `results` is then empty.
+    ///
+    /// - Throws: whatever `output` throws (a cancelled client); ``PostgresError`` when PostgreSQL
+    ///   itself fails.
+    public func execute(procedure: String, parameters: [RPCParameter], output: any EngineOutput) async throws -> RPCOutcome {
+        self.output = output
+        defer { self.output = nil }
+        var results: [EngineResult] = []
+        let outcome = try await runRPC(procedure, parameters: parameters, into: &results)
+        try await flush(&results)
+        return outcome
+    }
+
+    private func runRPC(_ procedure: String, parameters: [RPCParameter], into results: inout [EngineResult]) async throws -> RPCOutcome {
+        defer { noteTransactionState(into: &results) }
         let name: ObjectName
         do {
             // A procedure name parses like a (possibly schema-qualified) type name.
@@ -61,12 +82,12 @@ extension EngineSession {
             name = parsed.name
         } catch {
             results.append(.error(SQLServerError(syntaxError: error)))
-            return RPCOutcome(results: results, returnStatus: nil, outputParameters: [])
+            return RPCOutcome(results: [], returnStatus: nil, outputParameters: [])
         }
         do {
             if Self.isExecuteSQL(name) {
                 let outputs = try await executeSQL(parameters, into: &results)
-                return RPCOutcome(results: results, returnStatus: 0, outputParameters: outputs)
+                return RPCOutcome(results: [], returnStatus: 0, outputParameters: outputs)
             }
             let arguments = parameters.map { parameter in
                 ProcedureArgument(
@@ -80,13 +101,13 @@ extension EngineSession {
                 let value = variable.flatMap { v in v.text.flatMap { SQLServerValue.decode(postgresText: $0, as: v.type) } } ?? .null
                 outputs.append(.init(name: parameter.name ?? "", value: value, type: variable?.type ?? parameter.type))
             }
-            return RPCOutcome(results: results, returnStatus: outcome.returnStatus, outputParameters: outputs)
+            return RPCOutcome(results: [], returnStatus: outcome.returnStatus, outputParameters: outputs)
         } catch var error as SQLServerError {
             if !error.isLocated { error.procedure = procedureStack.last }
             results.append(.error(error))
         } catch is BatchAbort {
         }
-        return RPCOutcome(results: results, returnStatus: nil, outputParameters: [])
+        return RPCOutcome(results: [], returnStatus: nil, outputParameters: [])
     }
 
     /// `sp_executesql @stmt, @params, @p1 = …`: runs the statement with the declared parameters as

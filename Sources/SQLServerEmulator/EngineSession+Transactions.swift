@@ -9,7 +9,7 @@ extension EngineSession {
     /// - Parameter statementKind: `INSERT`, `UPDATE`, `DELETE` or `ALTER TABLE`, named by Msg 515 and 547.
     func atomically<T: Sendable>(statementKind: String = "", _ body: () async throws -> T) async throws -> T {
         let explicit = transactionCount > 0
-        try await connection.execute(explicit ? "SAVEPOINT sqlserver_statement" : "BEGIN")
+        try await connection.execute(explicit ? "SAVEPOINT sqlserver_statement" : beginStatement)
         do {
             let value = try await body()
             try await connection.execute(explicit ? "RELEASE SAVEPOINT sqlserver_statement" : "COMMIT")
@@ -26,7 +26,7 @@ extension EngineSession {
 
     func beginTransaction() async throws {
         if transactionCount == 0 {
-            try await connection.execute("BEGIN")
+            try await connection.execute(beginStatement)
         }
         transactionCount += 1
     }
@@ -36,8 +36,10 @@ extension EngineSession {
         transactionCount -= 1
         if transactionCount == 0 {
             savepoints = []
+            transactionEnding = .committed
             let outcome = try await connection.execute("COMMIT")
             if outcome.commandTag == "ROLLBACK" {
+                transactionEnding = .rolledBack
                 throw SQLServerError(
                     code: .init(3930),
                     message: "The current transaction cannot be committed and cannot support operations that write to the log file. Roll back the transaction.")
@@ -54,6 +56,7 @@ extension EngineSession {
             return
         }
         try await connection.execute("ROLLBACK")
+        transactionEnding = .rolledBack
         transactionCount = 0
         savepoints = []
     }

@@ -44,6 +44,16 @@ public actor EngineSession {
     var procedureStack: [String] = []
     /// The value of the running procedure's RETURN.
     var returnStatus = 0
+    /// `SET TRANSACTION ISOLATION LEVEL`.
+    var isolationLevel = IsolationLevel.readCommitted
+    /// Where the running request streams its results, if it does (see ``EngineOutput``).
+    var output: (any EngineOutput)?
+    /// Whether the results so far told the client a transaction is open.
+    var reportedInTransaction = false
+    /// How the transaction that ends next ends, for ``TransactionChange``.
+    var transactionEnding = TransactionChange.committed
+    /// Rows fetched from PostgreSQL per round trip when a result set is streamed.
+    public static let streamingChunkSize = 1000
 
     init(connection: PostgresConnection, database: DatabaseRecord, logger: Logger) {
         self.connection = connection
@@ -58,7 +68,8 @@ public actor EngineSession {
         await connection.close()
     }
 
-    /// Runs one batch and returns what SQL Server would send back, in order.
+    /// Runs one batch and returns what SQL Server would send back, in order (every result set
+    /// materialized; use ``execute(batch:output:)`` for large results).
     ///
     /// Errors SQL Server reports (syntax, name resolution, constraint violations, …) are results
     /// (``EngineResult/error(_:)``), not thrown.
@@ -66,12 +77,30 @@ public actor EngineSession {
     /// - Throws: ``PostgresError`` only when PostgreSQL itself fails (the connection is lost).
     public func execute(batch source: String) async throws -> [EngineResult] {
         var results: [EngineResult] = []
+        try await runBatch(source, into: &results)
+        return results.filter { if case .transaction = $0 { false } else { true } }
+    }
+
+    /// Runs one batch, sending its results to `output` as they are produced: result sets are read
+    /// from PostgreSQL a chunk at a time and never held whole.
+    ///
+    /// - Throws: whatever `output` throws (a cancelled client), after the running statement was
+    ///   rolled back; ``PostgresError`` when PostgreSQL itself fails.
+    public func execute(batch source: String, output: any EngineOutput) async throws {
+        self.output = output
+        defer { self.output = nil }
+        var results: [EngineResult] = []
+        try await runBatch(source, into: &results)
+        try await flush(&results)
+    }
+
+    private func runBatch(_ source: String, into results: inout [EngineResult]) async throws {
         let batch: TSQLBatch
         do {
             batch = try TSQLParser.parse(source)
         } catch {
             results.append(.error(SQLServerError(syntaxError: error)))
-            return results
+            return
         }
         variables = [:]
         do {
@@ -79,7 +108,22 @@ public actor EngineSession {
         } catch let abort as BatchAbort {
             _ = abort
         }
-        return results
+        noteTransactionState(into: &results)
+    }
+
+    /// Sends the results gathered so far to the streaming output, if there is one.
+    func flush(_ results: inout [EngineResult]) async throws {
+        guard let output else { return }
+        for result in results { try await output.write(result) }
+        results.removeAll(keepingCapacity: true)
+    }
+
+    /// Records a transaction that began or ended since the last look, where it happened.
+    func noteTransactionState(into results: inout [EngineResult]) {
+        let inTransaction = transactionCount > 0
+        guard inTransaction != reportedInTransaction else { return }
+        reportedInTransaction = inTransaction
+        results.append(.transaction(inTransaction ? .began : transactionEnding))
     }
 
     // MARK: Running statements
@@ -104,6 +148,7 @@ public actor EngineSession {
         do {
             let flow = try await dispatch(statement, into: &results)
             lastError = 0
+            noteTransactionState(into: &results)
             return flow
         } catch var error as SQLServerError {
             // The innermost statement locates the error; enclosing EXEC statements leave it.
@@ -116,6 +161,7 @@ public actor EngineSession {
             rowCount = 0
             if tryDepth > 0 { throw error }
             results.append(.error(error))
+            noteTransactionState(into: &results)
             if error.abortsBatch { throw BatchAbort() }
             return .next
         }
@@ -162,8 +208,8 @@ public actor EngineSession {
             setOption(names, value)
         case .setIdentityInsert(let table, let isOn):
             try await setIdentityInsert(table, isOn: isOn)
-        case .setTransactionIsolationLevel:
-            break
+        case .setTransactionIsolationLevel(let level):
+            setIsolationLevel(level)
 
         // Transactions
         case .beginTransaction:
@@ -213,7 +259,8 @@ public actor EngineSession {
             try await atomically { try await self.createView(create) }
         case .createProcedure(let create):
             try await atomically { try await self.createProcedure(create) }
-        case .alterDatabase: throw SQLServerError.notSupported("ALTER DATABASE")
+        case .alterDatabase(let alter):
+            try await atomically { try await self.alterDatabase(alter) }
         case .execute(let execute):
             try await executeProcedure(execute, into: &results)
         case .executeString: throw SQLServerError.notSupported("EXECUTE")
@@ -283,7 +330,7 @@ public actor EngineSession {
                     "@@SERVERNAME": ("ferry", .nvarchar(128)),
                     "@@NESTLEVEL": (String(procedureStack.count), .int),
                 ],
-                caughtError: caughtErrors.last))
+                caughtError: caughtErrors.last, isSnapshot: isolationLevel == .snapshot))
     }
 }
 

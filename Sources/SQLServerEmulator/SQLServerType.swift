@@ -15,9 +15,10 @@ import TSQL
 /// | money, smallmoney | numeric(19,4), numeric(10,4) |
 /// | float(n), real | double precision, real |
 /// | date | date |
-/// | time(n), datetime2(n) | time(min(n,6)), timestamp(min(n,6)): PostgreSQL keeps microseconds, so the 7th digit is lost |
+/// | time(n), datetime2(n), n < 7 | time(n), timestamp(n) |
+/// | time(7), datetime2(7) | `sqlserver_catalog.time_7` / `datetime2_7`: a composite of the microsecond value and the 7th digit (100 ns), which PostgreSQL's types cannot hold; expressions see the microsecond value |
 /// | datetime, smalldatetime | timestamp(3), timestamp(0) |
-/// | datetimeoffset(n) | `sqlserver_catalog.datetimeoffset`, a composite of the UTC timestamp and the offset in minutes |
+/// | datetimeoffset(n) | `sqlserver_catalog.datetimeoffset`, a composite of the UTC timestamp, the offset in minutes and the 7th digit |
 /// | char(n), nchar(n) | character(n) with the case-insensitive collation |
 /// | varchar, nvarchar, text, ntext | text with the case-insensitive collation (lengths are checked on assignment) |
 /// | binary, varbinary, image | bytea |
@@ -306,10 +307,10 @@ public struct SQLServerType: Hashable, Sendable, CustomStringConvertible {
         case .float: return "double precision"
         case .real: return "real"
         case .date: return "date"
-        case .time: return "time(\(min(scale ?? 7, 6)))"
+        case .time: return hasSeventhDigit ? "sqlserver_catalog.time_7" : "time(\(scale ?? 7))"
         case .datetime: return "timestamp(3)"
         case .smalldatetime: return "timestamp(0)"
-        case .datetime2: return "timestamp(\(min(scale ?? 7, 6)))"
+        case .datetime2: return hasSeventhDigit ? "sqlserver_catalog.datetime2_7" : "timestamp(\(scale ?? 7))"
         case .datetimeoffset: return "sqlserver_catalog.datetimeoffset"
         case .char, .nchar:
             if case .bounded(let n) = length { return "character(\(n)) COLLATE sqlserver_catalog.ci" }
@@ -328,7 +329,38 @@ public struct SQLServerType: Hashable, Sendable, CustomStringConvertible {
         case .char, .nchar:
             if case .bounded(let n) = length { "character(\(n))" } else { "text" }
         case .varchar, .nvarchar, .text, .ntext: "text"
+        // In expressions these are PostgreSQL's microsecond types; only storage keeps the 7th digit.
+        case .time where hasSeventhDigit: "time(6)"
+        case .datetime2 where hasSeventhDigit: "timestamp(6)"
         default: postgresStorageType
+        }
+    }
+
+    /// Whether values have 100 ns precision, one digit more than PostgreSQL's microseconds:
+    /// `time(7)` and `datetime2(7)` are then stored as a composite of the microsecond value and
+    /// the 7th digit, and `datetimeoffset` always carries the digit in its composite.
+    var hasSeventhDigit: Bool {
+        switch base {
+        case .time, .datetime2: (scale ?? 7) == 7
+        default: false
+        }
+    }
+
+    /// The SQL rendering a stored composite (``hasSeventhDigit``) as text with all 7 digits.
+    func seventhDigitText(_ compositeSQL: String) -> String? {
+        switch base {
+        case .time where hasSeventhDigit: "sqlserver_catalog.time_7_text(\(compositeSQL))"
+        case .datetime2 where hasSeventhDigit: "sqlserver_catalog.datetime2_7_text(\(compositeSQL))"
+        default: nil
+        }
+    }
+
+    /// The SQL building the stored composite (``hasSeventhDigit``) from text.
+    func seventhDigitValue(fromText textSQL: String) -> String? {
+        switch base {
+        case .time where hasSeventhDigit: "sqlserver_catalog.to_time_7(\(textSQL))"
+        case .datetime2 where hasSeventhDigit: "sqlserver_catalog.to_datetime2_7(\(textSQL))"
+        default: nil
         }
     }
 }

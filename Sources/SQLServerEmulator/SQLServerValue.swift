@@ -118,7 +118,8 @@ extension SQLServerValue {
     }
 
     private static func postgresTime(_ time: SQLServerTime) -> String {
-        String(format: "%02d:%02d:%02d.%06d", time.hour, time.minute, time.second, time.nanoseconds / 1000)
+        // Seven digits: PostgreSQL rounds the 7th away, the emulator's composites keep it.
+        String(format: "%02d:%02d:%02d.%07d", time.hour, time.minute, time.second, time.nanoseconds / 100)
     }
 
     /// Decodes PostgreSQL's text output for a value stored as `type` (see
@@ -156,7 +157,7 @@ extension SQLServerValue {
             guard parts.count == 2, let date = parseDate(parts[0]), let time = parseTime(parts[1]) else { return nil }
             return .dateTime(date, time)
         case .datetimeoffset:
-            // Rendered by sqlserver_catalog.datetimeoffset_text: `yyyy-mm-dd hh:mm:ss.ffffff +hh:mm`.
+            // Rendered by sqlserver_catalog.datetimeoffset_text: `yyyy-mm-dd hh:mm:ss.fffffff +hh:mm`.
             let parts = text.split(separator: " ")
             guard parts.count == 3, let date = parseDate(parts[0]), let time = parseTime(parts[1]) else { return nil }
             let offsetText = parts[2]

@@ -10,6 +10,9 @@ struct BoundColumn: Hashable, Sendable {
     var type: SQLServerType?
     var isNullable: Bool
     var isIdentity: Bool
+    /// Whether the expression reads a table's stored column, so a `time(7)`/`datetime2(7)` one is
+    /// the composite with the 7th digit (a view's or derived table's column is already plain).
+    var isStoredComposite = false
 }
 
 /// A table, derived table or CTE in a FROM clause.

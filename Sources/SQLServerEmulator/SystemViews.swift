@@ -77,12 +77,20 @@ enum SystemViews {
         case ("sys", "databases"):
             // is_cdc_enabled: sys.sp_cdc_enable_db (CDC/EngineSession+CDCProcedures.swift).
             let cdcEnabled = try await catalog.cdcEnabledDatabases()
-            let rows = try await catalog.databases().map {
-                [$0.0.name, String($0.0.id), $0.1, cdcEnabled.contains($0.0.id) ? "1" : "0"] as [String?]
+            let snapshot = try await catalog.snapshotIsolationStates()
+            let rows = try await catalog.databases().map { record, created in
+                let state = snapshot[record.id] ?? 0
+                return [
+                    record.name, String(record.id), created, "150", String(state), state == 1 ? "ON" : "OFF", "0", "FULL",
+                    cdcEnabled.contains(record.id) ? "1" : "0",
+                ] as [String?]
             }
             return Contents(
                 columns: [
                     ("name", sysname, false), ("database_id", .int, false), ("create_date", .datetime, false),
+                    ("compatibility_level", SQLServerType(.tinyint), false), ("snapshot_isolation_state", SQLServerType(.tinyint), true),
+                    ("snapshot_isolation_state_desc", .nvarchar(60), true), ("is_read_committed_snapshot_on", .bit, true),
+                    ("recovery_model_desc", .nvarchar(60), true),
                     ("is_cdc_enabled", .bit, false),
                 ], rows: rows)
         case ("sys", "schemas"):

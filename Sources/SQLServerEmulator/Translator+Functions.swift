@@ -425,6 +425,15 @@ extension Translator {
             return TranslatedExpression(
                 sql: "(SELECT o.name FROM sqlserver_catalog.objects o WHERE o.database_id = \(context.database.id) AND o.object_id = \(try argument(0).sql))",
                 type: .nvarchar(128))
+        case "OBJECT_SCHEMA_NAME":
+            // CDC clients name a capture instance's source table this way (Debezium's query over cdc.change_tables).
+            return TranslatedExpression(
+                sql: """
+                    (SELECT s.name FROM sqlserver_catalog.objects o JOIN sqlserver_catalog.schemas s
+                    ON s.database_id = o.database_id AND s.schema_id = o.schema_id
+                    WHERE o.database_id = \(context.database.id) AND o.object_id = \(try argument(0).sql))
+                    """,
+                type: .nvarchar(128))
         case "SERVERPROPERTY":
             let properties = [
                 "productversion": "15.0.2000.5", "productlevel": "RTM", "edition": "Developer Edition (64-bit)",

@@ -12,6 +12,11 @@ struct TranslatedExpression: Sendable {
     var isCondition: Bool = false
     /// The bound column, for a bare column reference.
     var column: BoundColumn? = nil
+    /// For a `time(7)`/`datetime2(7)` column or value: the stored composite with the 7th digit,
+    /// which ``sql`` (PostgreSQL's microsecond value, for use in expressions) lacks. Carried only
+    /// by bare column references, variables and parameters, so that selecting or copying them
+    /// keeps 100 ns.
+    var seventhDigitSQL: String? = nil
 }
 
 /// A translated query: PostgreSQL text and its result columns.
@@ -28,6 +33,9 @@ struct TranslationContext: Sendable {
     var systemValues: [String: (value: String?, type: SQLServerType)]
     /// The error the enclosing CATCH block handles (ERROR_NUMBER() and friends).
     var caughtError: SQLServerError?
+    /// Whether the session runs under SNAPSHOT isolation: reading a table of a database that does
+    /// not allow it fails with Msg 3952.
+    var isSnapshot = false
 }
 
 /// A local variable: its declared type and its value as PostgreSQL text (nil for NULL).
@@ -71,6 +79,9 @@ struct Translator: Sendable {
             let table = try await catalog.table(
                 in: database, schema: schema, named: name.name.value, includingViews: includingViews)
         else { throw SQLServerError.invalidObjectName(name.description) }
+        if context.isSnapshot, try await !catalog.snapshotIsolationAllowed(databaseID: database.id) {
+            throw SQLServerError.snapshotNotAllowed(database.name)
+        }
         return table
     }
 
@@ -90,7 +101,8 @@ struct Translator: Sendable {
             columns: table.definition.columns.map { column in
                 BoundColumn(
                     name: column.name, pgExpression: "\(pgAlias).\(PostgresIdentifier.quote(column.pgName))",
-                    type: column.type, isNullable: column.isNullable || nullable, isIdentity: column.identity != nil)
+                    type: column.type, isNullable: column.isNullable || nullable, isIdentity: column.identity != nil,
+                    isStoredComposite: table.type != "V")
             }, table: table, pgAlias: pgAlias)
     }
 
@@ -223,6 +235,9 @@ struct Translator: Sendable {
             if topLevel, translated.type?.base == .datetimeoffset {
                 sql = "sqlserver_catalog.datetimeoffset_text(\(sql))"
             }
+            if topLevel, let exact = translated.seventhDigitSQL, let text = translated.type?.seventhDigitText(exact) {
+                sql = text
+            }
             let pgName = "c\(columns.count + 1)"
             items.append("\(sql) AS \(pgName)")
             columns.append(
@@ -239,7 +254,7 @@ struct Translator: Sendable {
                 }
                 for column in try scope.starColumns(qualifier: qualifier) {
                     add(
-                        TranslatedExpression(sql: column.pgExpression, type: column.type, isNullable: column.isNullable),
+                        Self.reference(column),
                         name: column.name, isIdentity: column.isIdentity)
                 }
             case .expression(let expression, let alias):
@@ -395,6 +410,17 @@ struct Translator: Sendable {
         return translated.sql
     }
 
+    /// A bound column as an expression; a stored `time(7)`/`datetime2(7)` reads as its microsecond
+    /// value and carries the composite with the 7th digit.
+    static func reference(_ column: BoundColumn) -> TranslatedExpression {
+        if let type = column.type, type.hasSeventhDigit, column.isStoredComposite {
+            return TranslatedExpression(
+                sql: "(\(column.pgExpression)).v", type: type, isNullable: column.isNullable, column: column,
+                seventhDigitSQL: column.pgExpression)
+        }
+        return TranslatedExpression(sql: column.pgExpression, type: column.type, isNullable: column.isNullable, column: column)
+    }
+
     /// A scalar expression or condition.
     func expression(_ expression: Expression, scope: Scope, ctes: [String: TranslatedQuery] = [:]) async throws
         -> TranslatedExpression
@@ -406,18 +432,20 @@ struct Translator: Sendable {
             guard let variable = context.variables[name.lowercased()] else {
                 throw SQLServerError.undeclaredVariable(name)
             }
-            return TranslatedExpression(sql: Self.valueSQL(variable.text, type: variable.type), type: variable.type)
+            var translated = TranslatedExpression(sql: Self.valueSQL(variable.text, type: variable.type), type: variable.type)
+            if let text = variable.text { translated.seventhDigitSQL = variable.type.seventhDigitValue(fromText: PostgresLiteral.quote(text)) }
+            return translated
         case .systemVariable(let name):
             guard let value = context.systemValues[name.uppercased()] else {
                 throw SQLServerError(
                     code: .init(137), severity: 15, message: "Must declare the scalar variable \"\(name)\".",
                     abortsBatch: true)
             }
-            return TranslatedExpression(sql: Self.valueSQL(value.value, type: value.type), type: value.type)
+            var translated = TranslatedExpression(sql: Self.valueSQL(value.value, type: value.type), type: value.type)
+            if let text = value.value { translated.seventhDigitSQL = value.type.seventhDigitValue(fromText: PostgresLiteral.quote(text)) }
+            return translated
         case .column(let reference):
-            let column = try scope.resolve(reference)
-            return TranslatedExpression(
-                sql: column.pgExpression, type: column.type, isNullable: column.isNullable, column: column)
+            return Self.reference(try scope.resolve(reference))
         case .default:
             throw SQLServerError(
                 code: .incorrectSyntaxNearKeyword, severity: 15, message: "Incorrect syntax near the keyword 'DEFAULT'.",
@@ -575,6 +603,11 @@ struct Translator: Sendable {
         let r = try await expression(right, scope: scope, ctes: ctes)
         if op.isComparison {
             let (cl, cr) = coercePair(l, r)
+            if cl.type?.isCharacter == true, cr.type?.isCharacter == true {
+                // SQL Server pads the shorter string with spaces before comparing (`'a' = 'a  '`
+                // is true); trimming trailing spaces from both sides gives the same order.
+                return .condition("(rtrim(\(cl.sql), ' ') \(Self.comparison(op)) rtrim(\(cr.sql), ' '))")
+            }
             return .condition("(\(cl.sql) \(Self.comparison(op)) \(cr.sql))")
         }
         let type = Types.higher(l.type, r.type)

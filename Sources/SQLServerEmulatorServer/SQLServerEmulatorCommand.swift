@@ -24,8 +24,19 @@ struct SQLServerEmulatorCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The login's password (default: $SQLSERVER_EMULATOR_PASSWORD, else Passw0rd!).")
     var password: String?
 
+    @Option(name: .long, help: "Milliseconds between CDC capture scans (SQL Server's polling interval: 5000).")
+    var captureIntervalMs: Int = 5000
+
+    @Option(name: .long, help: "Milliseconds between CDC cleanup runs (SQL Server's cleanup job runs daily).")
+    var cleanupIntervalMs: Int = 86_400_000
+
     @Option(name: .long, help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
+
+    @Option(
+        name: .long,
+        help: "Install a sample database before serving, unless it exists (\(SampleDatabases.all.map(\.name).joined(separator: ", "))).")
+    var seed: [String] = []
 
     /// Bad options exit with 2 (ArgumentParser's default is 64); help exits with 0.
     static func main() async {
@@ -50,6 +61,12 @@ struct SQLServerEmulatorCommand: AsyncParsableCommand {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical (got '\(logLevel)')")
         }
         guard !user.isEmpty else { throw ValidationError("--user must not be empty") }
+        guard captureIntervalMs > 0 else { throw ValidationError("--capture-interval-ms must be a positive number of milliseconds (got \(captureIntervalMs))") }
+        guard cleanupIntervalMs > 0 else { throw ValidationError("--cleanup-interval-ms must be a positive number of milliseconds (got \(cleanupIntervalMs))") }
+        for name in seed where SampleDatabases.named(name) == nil {
+            throw ValidationError(
+                "--seed \(name) is not a sample; choose from \(SampleDatabases.all.map(\.name).joined(separator: ", "))")
+        }
     }
 
     private func validateEndpoint() throws {
@@ -96,14 +113,28 @@ struct SQLServerEmulatorCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("sqlserver-emulator: cannot use PostgreSQL at \(postgresEndpoint): \(error)\n".utf8))
             return 1
         }
+        for sample in seed.compactMap(SampleDatabases.named) {
+            do {
+                if try await engine.install(sample) {
+                    logger.notice("sample database installed", metadata: ["sample": "\(sample.name)", "database": "\(sample.databaseName)"])
+                } else {
+                    logger.info("sample database already there; not installed again", metadata: ["sample": "\(sample.name)", "database": "\(sample.databaseName)"])
+                }
+            } catch {
+                FileHandle.standardError.write(Data("sqlserver-emulator: --seed \(sample.name) failed: \(error)\n".utf8))
+                return 1
+            }
+        }
         let password = self.password ?? ProcessInfo.processInfo.environment["SQLSERVER_EMULATOR_PASSWORD"] ?? "Passw0rd!"
         let handler = EmulatorRequestHandler(engine: engine, user: user, password: password, logger: logger)
         do {
             let (host, port) = try endpoint()
             let server = try TDSServer(configuration: .init(host: host, port: port), handler: handler, logger: logger)
             logger.notice("SQL Server emulator listening", metadata: ["tds.host": "\(host)", "tds.port": "\(server.port)", "postgres": "\(postgresEndpoint)"])
+            let captureJob = engine.makeCaptureJob(configuration: .init(
+                captureInterval: .milliseconds(captureIntervalMs), cleanupInterval: .milliseconds(cleanupIntervalMs)))
             let group = ServiceGroup(configuration: .init(
-                services: [.init(service: server)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                services: [.init(service: server), .init(service: CaptureJobService(job: captureJob))], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
             return 0
         } catch {

@@ -163,7 +163,7 @@ final class TDSServerSession: Sendable {
             try refuse(message)
             logger.info("login refused", metadata: ["tds.user": "\(request.userName)", "tds.number": "\(message.number)"])
             return nil
-        case .accept(let database, let collation, let language):
+        case .accept(let database, let collation, let language, let state):
             let requested = request.requestedPacketSize
             let negotiated = min(max(requested == 0 ? Self.initialPacketSize : requested, 512), max(configuration.maximumPacketSize, 512))
             var reply: [UInt8] = []
@@ -180,10 +180,18 @@ final class TDSServerSession: Sendable {
             }
             reply += TDSEnvironmentChange.packetSize(new: negotiated, old: requested).encoded()
             reply += TokenEncoder.done(.done, status: [], command: .none, rowCount: 0)
-            try sendMessage(reply)
+            let context = TDSSessionContext(id: id, peerAddress: peerAddress, login: request, tdsVersion: version, packetSize: negotiated)
+            context.state = state
+            do {
+                try sendMessage(reply)
+            } catch {
+                // The handler's state for this login (an open engine session) must still be released.
+                _ = runOnPool(watchingSocket: false) { _ in await handler.sessionEnded(context) }
+                throw error
+            }
             packetSize = negotiated
             logger.debug("login accepted", metadata: ["tds.user": "\(request.userName)", "tds.database": "\(database)", "tds.packetSize": "\(negotiated)"])
-            return TDSSessionContext(id: id, peerAddress: peerAddress, login: request, tdsVersion: version, packetSize: negotiated)
+            return context
         }
     }
 

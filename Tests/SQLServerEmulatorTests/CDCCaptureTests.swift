@@ -110,3 +110,75 @@ import Testing
         }
     }
 }
+
+/// The capture job and LSN persistence.
+@Suite struct CDCCaptureJobTests {
+    @Test func lsnsContinueAfterTheEngineRestarts() async throws {
+        try await CDCFixture.withCDC { session, _, url in
+            try await session.run("INSERT INTO HumanResources.Department (Name, GroupName) VALUES (N'A', N'G'); EXEC sys.sp_cdc_scan;")
+            let before = try #require(try await session.resultSets("SELECT sys.fn_cdc_get_max_lsn() AS m").first?.value("m")?.bytes)
+            let restarted = try await SQLServerEngine.open(postgresURL: url, logger: EmulatorTestDatabase.logger)
+            let other = try await restarted.makeSession(database: "HR")
+            try await other.run("INSERT INTO HumanResources.Department (Name, GroupName) VALUES (N'B', N'G'); EXEC sys.sp_cdc_scan;")
+            let after = try #require(try await other.resultSets("SELECT MAX(start_lsn) AS m FROM cdc.lsn_time_mapping WHERE tran_id <> 0x00").first?.value("m")?.bytes)
+            await other.close()
+            #expect(lsnLess(before, after))
+        }
+    }
+
+    @Test func theJobHonoursStopStartAndMaxtrans() async throws {
+        try await CDCFixture.withCDC { session, engine, _ in
+            let job = engine.makeCaptureJob(configuration: .init(captureInterval: .milliseconds(50)))
+            let running = Task { try await job.run() }
+            func captured() async throws -> Int {
+                try await session.resultSets("SELECT COUNT(*) AS n FROM cdc.lsn_time_mapping WHERE tran_id <> 0x00").first?.value("n")?.int ?? -1
+            }
+            try await session.run(
+                """
+                EXEC sys.sp_cdc_stop_job @job_type = N'capture';
+                EXEC sys.sp_cdc_change_job @job_type = N'capture', @maxtrans = 2, @maxscans = 1;
+                INSERT INTO HumanResources.Department (Name, GroupName) VALUES (N'A', N'G');
+                INSERT INTO HumanResources.Department (Name, GroupName) VALUES (N'B', N'G');
+                INSERT INTO HumanResources.Department (Name, GroupName) VALUES (N'C', N'G');
+                """)
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(try await captured() == 0)
+            let jobs = try #require(try await session.resultSets("EXEC sys.sp_cdc_help_jobs").first)
+            #expect(jobs.column("maxtrans").compactMap(\.int) == [2, 500])
+            try await session.run("EXEC sys.sp_cdc_start_job;")
+            var count = 0
+            for _ in 0..<100 {
+                count = try await captured()
+                if count == 3 { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(count == 3)
+            let bad = try await session.errors("EXEC sys.sp_cdc_start_job @job_type = N'reader'")
+            #expect(bad.map(\.number) == [22992])
+            running.cancel()
+            _ = await running.result
+        }
+    }
+}
+
+/// The catalog queries a CDC client such as Debezium sends.
+@Suite struct CDCClientQueryTests {
+    @Test func captureInstancesByRowNumberOverChangeTables() async throws {
+        try await CDCFixture.withCDC { session, _, _ in
+            let set = try #require(try await session.resultSets(
+                """
+                WITH ct AS (
+                    SELECT capture_instance, source_object_id, start_lsn, create_date,
+                        ROW_NUMBER() OVER (PARTITION BY source_object_id, start_lsn ORDER BY create_date DESC) AS rn
+                    FROM cdc.change_tables)
+                SELECT OBJECT_SCHEMA_NAME(source_object_id) AS schema_name, OBJECT_NAME(source_object_id) AS table_name,
+                    capture_instance, start_lsn
+                FROM ct WHERE rn = 1
+                """).first)
+            #expect(set.value("schema_name")?.text == "HumanResources")
+            #expect(set.value("table_name")?.text == "Department")
+            #expect(set.value("capture_instance")?.text == "HumanResources_Department")
+            #expect(set.value("start_lsn")?.bytes?.count == 10)
+        }
+    }
+}

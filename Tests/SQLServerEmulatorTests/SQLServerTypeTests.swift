@@ -52,7 +52,9 @@ import Testing
         #expect(try type("money").postgresStorageType == "numeric(19,4)")
         #expect(try type("uniqueidentifier").postgresStorageType == "uuid")
         #expect(try type("datetimeoffset(3)").postgresStorageType == "sqlserver_catalog.datetimeoffset")
-        #expect(try type("datetime2(7)").postgresStorageType == "timestamp(6)")
+        #expect(try type("datetime2(7)").postgresStorageType == "sqlserver_catalog.datetime2_7")
+        #expect(try type("datetime2(3)").postgresStorageType == "timestamp(3)")
+        #expect(try type("time").postgresStorageType == "sqlserver_catalog.time_7")
         #expect(try type("geography").postgresStorageType == "bytea")
         #expect(try type("bit").postgresStorageType == "smallint")
     }

@@ -1,4 +1,4 @@
-public import Logging
+import Logging
 import Postgres
 
 /// The capture and cleanup jobs of every CDC-enabled database, running in the emulator process as
@@ -79,6 +79,14 @@ public final class CaptureJob: Sendable {
 
     /// One scan of every CDC-enabled database (with `scheduledOnly`, those whose capture job runs).
     static func scanAll(_ connection: PostgresConnection, scheduledOnly: Bool) async throws -> CaptureScanner.PassResult {
+        // Changes of databases dropped (or disabled) since they were made have nowhere to go.
+        try await connection.execute(
+            """
+            DELETE FROM sqlserver_catalog.cdc_pending p
+            WHERE NOT EXISTS (SELECT 1 FROM sqlserver_catalog.cdc_databases d WHERE d.database_id = p.database_id);
+            DELETE FROM sqlserver_catalog.cdc_commits c
+            WHERE NOT EXISTS (SELECT 1 FROM sqlserver_catalog.cdc_pending p WHERE p.xid = c.xid);
+            """)
         let rows = try await connection.query(
             """
             SELECT d.database_id, coalesce(j.maxtrans, 500), coalesce(j.maxscans, 10) FROM sqlserver_catalog.cdc_databases d

@@ -76,7 +76,11 @@ extension EngineSession {
                     CDCParameter(name: "maxtrans", type: .int), CDCParameter(name: "maxscans", type: .int),
                     CDCParameter(name: "continuous", type: SQLServerType(.tinyint)), CDCParameter(name: "pollinginterval", type: .bigint),
                 ], arguments)
+            let autocommit = transactionCount == 0
             try await atomically {
+                // A scan must see every commit made before it takes the commit lock (its own
+                // transaction, whatever isolation level the session uses).
+                if autocommit { try await self.connection.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED") }
                 _ = try await self.requireCDCSchema()
                 _ = try await CaptureJob.scan(
                     self.connection, databaseID: self.databaseRecord.id,
@@ -481,9 +485,9 @@ extension EngineSession {
             SELECT s.name, o.name, ct.capture_instance, ct.object_id::text, ct.source_object_id::text, ct.start_lsn::text,
                 ct.end_lsn::text, ct.supports_net_changes::text, ct.has_drop_pending::text, ct.role_name, ct.index_name,
                 ct.filegroup_name, ct.create_date::text,
-                (SELECT string_agg('[' || replace(ic.column_name, ']', ']]') || ']', ', ' ORDER BY ic.index_ordinal)
+                (SELECT string_agg('[' || replace(ic.column_name::text COLLATE "C", ']', ']]') || ']', ', ' ORDER BY ic.index_ordinal)
                     FROM \(q("index_columns")) ic WHERE ic.object_id = ct.object_id),
-                (SELECT string_agg('[' || replace(cc.column_name, ']', ']]') || ']', ', ' ORDER BY cc.column_ordinal)
+                (SELECT string_agg('[' || replace(cc.column_name::text COLLATE "C", ']', ']]') || ']', ', ' ORDER BY cc.column_ordinal)
                     FROM \(q("captured_columns")) cc WHERE cc.object_id = ct.object_id)
             FROM \(q("change_tables")) ct
             JOIN sqlserver_catalog.objects o ON o.database_id = \(databaseRecord.id) AND o.object_id = ct.source_object_id

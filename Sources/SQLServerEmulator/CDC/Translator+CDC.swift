@@ -150,7 +150,9 @@ extension Translator {
             // Net changes: per key the last change in the window decides the values; the first
             // decides whether the row existed before (an insert first: it did not).
             let keys = instance.keyColumns.map { pg($0) }.joined(separator: ", ")
-            let order = "\(pg("__$start_lsn")), \(pg("__$command_id")), \(pg("__$seqval")), \(pg("__$operation"))"
+            let orderColumns = ["__$start_lsn", "__$command_id", "__$seqval", "__$operation"].map { pg($0) }
+            let order = orderColumns.joined(separator: ", ")
+            let reversed = orderColumns.map { $0 + " DESC" }.joined(separator: ", ")
             let window = "PARTITION BY \(keys)"
             outputs = [
                 ("__$start_lsn", "n.\"__$start_lsn\"", Self.lsnType, false),
@@ -169,7 +171,7 @@ extension Translator {
                              THEN w.update_masks END AS net_mask
                     FROM (
                         SELECT ct.*,
-                            row_number() OVER (\(window) ORDER BY \(order) DESC) AS position_from_last,
+                            row_number() OVER (\(window) ORDER BY \(reversed)) AS position_from_last,
                             first_value(\(pg("__$operation"))) OVER (\(window) ORDER BY \(order)) AS first_operation,
                             sqlserver_catalog.cdc_mask_or(CASE WHEN \(pg("__$operation")) = 4 THEN \(pg("__$update_mask")) END)
                                 OVER (\(window)) AS update_masks

@@ -1,0 +1,89 @@
+import FerryCore
+
+extension ColumnValue {
+    /// The value in PostgreSQL's text input format for the column type docs/types.md maps
+    /// `type` to; `nil` for NULL. `.unchanged` has no text: callers leave such columns out.
+    ///
+    /// Times keep microseconds: the 100 ns digit of `(7)` types is cut, never rounded, so
+    /// `23:59:59.9999999` stays on its day.
+    func postgreSQLText(as type: SQLServerDataType) -> String? {
+        switch self {
+        case .null, .unchanged: return nil
+        case .bool(let value): return value ? "t" : "f"
+        case .int(let value): return String(value)
+        case .real(let value): return value.description
+        case .float(let value): return value.description
+        case .decimal(let value): return value.description
+        case .date(let value): return value.description
+        case .time(let value): return value.formatted(fractionDigits: Swift.min(type.effectiveScale ?? 7, 6))
+        case .dateTime(let value): return value.formatted(fractionDigits: Swift.min(type.effectiveScale ?? 7, 6))
+        case .dateTimeOffset(let value): return value.formatted(fractionDigits: Swift.min(type.effectiveScale ?? 7, 6))
+        case .guid(let value): return value.uuidString
+        case .bytes(let bytes): return Self.hex(bytes)
+        case .string(let value): return value
+        case .spatial(let srid, let wkb): return Self.hex(Self.extendedWellKnownBinary(srid: srid, wkb))
+        case .variant(let base, let value): return value.postgreSQLText(as: base)
+        }
+    }
+
+    /// bytea's hex input form, `\x00ff…`.
+    static func hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = [UInt8(ascii: "\\"), UInt8(ascii: "x")]
+        out.reserveCapacity(2 + bytes.count * 2)
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// PostGIS's EWKB: the WKB with the SRID flag set in the geometry type and the SRID after it,
+    /// so the `bytea` column keeps the spatial reference (docs/types.md). WKB too short to carry a
+    /// header is kept as it is.
+    static func extendedWellKnownBinary(srid: Int32, _ wkb: [UInt8]) -> [UInt8] {
+        guard wkb.count >= 5, srid != 0 else { return wkb }
+        let littleEndian = wkb[0] == 1
+        var type = UInt32(0)
+        for i in 0..<4 {
+            let byte = UInt32(wkb[littleEndian ? 1 + i : 4 - i])
+            type |= byte << (8 * UInt32(i))
+        }
+        type |= 0x2000_0000
+        func bytes(_ value: UInt32) -> [UInt8] {
+            let le = (0..<4).map { UInt8(truncatingIfNeeded: value >> (8 * UInt32($0))) }
+            return littleEndian ? le : le.reversed()
+        }
+        return [wkb[0]] + bytes(type) + bytes(UInt32(bitPattern: srid)) + wkb[5...]
+    }
+}
+
+/// Builds `COPY … FROM STDIN` text-format data: tab-separated fields, `\N` for NULL, escapes.
+struct CopyTextBuffer {
+    private(set) var bytes: [UInt8] = []
+    private var fieldsInRow = 0
+
+    mutating func field(_ text: String?) {
+        if fieldsInRow > 0 { bytes.append(UInt8(ascii: "\t")) }
+        fieldsInRow += 1
+        guard let text else {
+            bytes.append(UInt8(ascii: "\\"))
+            bytes.append(UInt8(ascii: "N"))
+            return
+        }
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\\"): bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "\\"))
+            case UInt8(ascii: "\t"): bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "t"))
+            case UInt8(ascii: "\n"): bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "n"))
+            case UInt8(ascii: "\r"): bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "r"))
+            default: bytes.append(byte)
+            }
+        }
+    }
+
+    mutating func endRow() {
+        bytes.append(UInt8(ascii: "\n"))
+        fieldsInRow = 0
+    }
+}

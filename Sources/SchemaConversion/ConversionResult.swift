@@ -1,0 +1,140 @@
+/// When a statement runs relative to the full load of the data.
+public enum LoadPhase: String, Hashable, Sendable, CaseIterable {
+    /// Schemas, sequences, tables, views, routines: needed before rows arrive.
+    case beforeLoad = "before-load"
+    /// Keys, checks, indexes, foreign keys (with `CreatePkAfterFullLoad`) and the identity
+    /// re-synchronisation: faster after a bulk load, and needed again at cut-over.
+    case afterLoad = "after-load"
+}
+
+/// The kinds of objects a conversion creates or reports on.
+public enum ConversionObjectKind: String, Hashable, Sendable, CaseIterable {
+    case schema, sequence, table, column
+    case defaultValue = "default"
+    case computedColumn = "computed column"
+    case primaryKey = "primary key"
+    case uniqueConstraint = "unique constraint"
+    case checkConstraint = "check constraint"
+    case foreignKey = "foreign key"
+    case index, view, procedure, function, trigger
+    case identity = "identity"
+    case catalog
+}
+
+/// One generated DDL statement.
+public struct ConvertedStatement: Hashable, Sendable {
+    /// When it runs.
+    public var phase: LoadPhase
+    /// What it creates.
+    public var kind: ConversionObjectKind
+    /// The source object, `schema.table[.column|name]`.
+    public var sourceObject: String
+    /// The target object, as PostgreSQL names it (qualified, quoted as needed).
+    public var targetObject: String
+    /// The statement, without a trailing `;`.
+    public var sql: String
+    /// For `CREATE TABLE`: the columns it creates, for comparing with an existing target.
+    public var columns: [TargetColumn] = []
+}
+
+/// A column as the target should have it.
+public struct TargetColumn: Hashable, Sendable {
+    /// The column name, unquoted.
+    public var name: String
+    /// The declaration (`varchar(50)`, `timestamp(3)`).
+    public var type: String
+    /// Whether it accepts NULL.
+    public var isNullable: Bool
+}
+
+/// How well an object converted.
+public enum ConversionOutcome: String, Hashable, Sendable, CaseIterable, Comparable {
+    /// Converted by rule; nothing to check.
+    case automatic
+    /// Converted, but the report says what differs.
+    case withWarnings = "with warnings"
+    /// Not converted (or only partly): the user must write it.
+    case manual
+
+    private var rank: Int { self == .automatic ? 0 : self == .withWarnings ? 1 : 2 }
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rank < rhs.rank }
+}
+
+/// One object of the source and how it converted.
+public struct ConvertedObject: Hashable, Sendable {
+    /// What kind of object.
+    public var kind: ConversionObjectKind
+    /// The source name.
+    public var sourceObject: String
+    /// The target name; `nil` when nothing was created.
+    public var targetObject: String?
+    /// The outcome.
+    public var outcome: ConversionOutcome
+}
+
+/// Something the user should read or do.
+public struct ActionItem: Hashable, Sendable {
+    /// How much it matters.
+    public enum Severity: String, Hashable, Sendable, CaseIterable, Comparable {
+        /// Converted; a difference worth knowing.
+        case info
+        /// Converted; behaviour differs in a way that may matter.
+        case warning
+        /// Not converted: manual work before the migration is complete.
+        case manual
+
+        private var rank: Int { self == .info ? 0 : self == .warning ? 1 : 2 }
+        public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rank < rhs.rank }
+    }
+
+    /// How much it matters.
+    public var severity: Severity
+    /// The kind of object.
+    public var kind: ConversionObjectKind
+    /// The source object.
+    public var sourceObject: String
+    /// What happened.
+    public var message: String
+    /// The T-SQL it is about.
+    public var sourceSnippet: String?
+    /// What Ferry generated instead (`nil` when nothing).
+    public var generated: String?
+    /// What the user should do.
+    public var recommendation: String
+}
+
+/// Everything a conversion produced: the DDL in order, the objects and the action items.
+public struct ConversionResult: Hashable, Sendable {
+    /// The source database.
+    public var database: String
+    /// The target schemas created.
+    public var targetSchemas: [String]
+    /// The statements in execution order.
+    public var statements: [ConvertedStatement]
+    /// Every source object and its outcome.
+    public var objects: [ConvertedObject]
+    /// What the user should read or do, most severe first.
+    public var actionItems: [ActionItem]
+
+    /// The statements of one phase.
+    public func statements(in phase: LoadPhase) -> [ConvertedStatement] {
+        statements.filter { $0.phase == phase }
+    }
+
+    /// A SQL script of the given phases, each statement ending with `;`, with section comments.
+    public func script(phases: [LoadPhase] = LoadPhase.allCases) -> String {
+        var out = "-- Generated by ferry convert from the SQL Server database \(database)\n"
+        for phase in phases {
+            let statements = statements(in: phase)
+            guard !statements.isEmpty else { continue }
+            out += "\n-- \(phase.rawValue) phase\n"
+            for statement in statements { out += statement.sql + ";\n" }
+        }
+        let manual = actionItems.filter { $0.severity == .manual }
+        if !manual.isEmpty {
+            out += "\n-- \(manual.count) object(s) need manual conversion; see the assessment report (--report):\n"
+            for item in manual { out += "--   \(item.kind.rawValue) \(item.sourceObject): \(item.message.replacing("\n", with: " "))\n" }
+        }
+        return out
+    }
+}

@@ -1,0 +1,144 @@
+import FerryCore
+public import FreeTDS
+public import Logging
+public import Postgres
+
+/// Compares one table between SQL Server and PostgreSQL, row by row, reading each side once.
+///
+/// Both sides are read in key order, `partitionSize` rows at a time in lockstep, and matched by key
+/// in a small reconciliation buffer rather than by a merge that trusts both orders to agree: SQL
+/// Server's collations and PostgreSQL's order strings (and SQL Server orders `uniqueidentifier`s)
+/// differently, and a merge would report those rows as missing on one side and extra on the other.
+/// Rows whose keys both sides order alike meet within the same partition, so the buffer stays
+/// about one partition large; only rows actually missing, or ordered differently, wait in it.
+/// Where the key's order is the same on both sides (numbers, dates), a row left behind the other
+/// side's position is settled at once, so even a target missing most rows stays bounded by memory.
+///
+/// Rows found different can be checked again after a delay (`ValidationQueryCdcDelaySeconds`):
+/// while replication runs, a change may have reached the source but not yet the target.
+public struct TableValidator: Sendable {
+    /// How to compare.
+    public struct Settings: Sendable {
+        /// Rows read from each side per step (`PartitionSize`).
+        public var partitionSize: Int
+        /// Differing rows kept for the report (`FailureMaxCount`); all are counted.
+        public var failureMaxCount: Int
+        /// Compare rows found different again after this delay (`ValidationQueryCdcDelaySeconds`); `nil`: once.
+        public var recheckDelay: Duration?
+        /// Leave `(max)`, `text`, `ntext`, `image` and `xml` columns out (`SkipLobColumns`).
+        public var skipLargeObjects: Bool
+        /// Give up on a table when more unmatched rows than this wait in the buffer.
+        public var maximumPendingRows: Int
+
+        /// DMS's defaults: 10 000-row partitions, 10 000 failures kept, no recheck, LOBs compared.
+        public init(partitionSize: Int = 10_000, failureMaxCount: Int = 10_000, recheckDelay: Duration? = nil, skipLargeObjects: Bool = false, maximumPendingRows: Int = 2_000_000) {
+            self.partitionSize = max(1, partitionSize)
+            self.failureMaxCount = max(0, failureMaxCount)
+            self.recheckDelay = recheckDelay
+            self.skipLargeObjects = skipLargeObjects
+            self.maximumPendingRows = maximumPendingRows
+        }
+    }
+
+    private let source: TDSConnection
+    private let target: PostgresConnection
+    private let settings: Settings
+    private let logger: Logger
+
+    /// Makes a validator over two open connections: the source's in the source database.
+    public init(source: TDSConnection, target: PostgresConnection, settings: Settings = Settings(), logger: Logger) {
+        self.source = source
+        self.target = target
+        self.settings = settings
+        self.logger = logger
+    }
+
+    /// Compares `table` on both sides.
+    public func validate(_ table: ValidationTable) async throws -> TableValidationResult {
+        let started = ContinuousClock.now
+        var skipped: [String: String] = [:]
+        var compared: [ValidationTable.Column] = []
+        for column in table.valueColumns {
+            if !CanonicalValue.isComparable(column.type) {
+                skipped[column.sourceName] = "\(column.type) is stored opaquely and has no common form on both sides"
+            } else if settings.skipLargeObjects, column.type.isLargeObject {
+                skipped[column.sourceName] = "SkipLobColumns is set"
+            } else {
+                compared.append(column)
+            }
+        }
+        let columns = table.keyColumns + compared
+        let keyCount = table.keyColumns.count
+        var logger = logger
+        logger[metadataKey: "table"] = "\(table.source)"
+
+        let sourceReader = try await SourceTableReader(connection: source, table: table.source, columns: columns, keyCount: keyCount, batchSize: settings.partitionSize)
+        let targetReader = try await PostgresTableReader(connection: target, schema: table.targetSchema, table: table.targetTable, columns: columns, keyCount: keyCount, batchSize: settings.partitionSize)
+        var matcher = RowMatcher(columns: columns, keyCount: keyCount, keyOrderIsShared: table.keyColumns.allSatisfy { Self.ordersAlike($0.type) }, failureMaxCount: settings.failureMaxCount)
+        var partitions = 0
+        do {
+            var sourceDone = false
+            var targetDone = false
+            while !(sourceDone && targetDone) {
+                try Task.checkCancellation()
+                let readTarget = !targetDone
+                async let targetBatch = readTarget ? targetReader.next() : []
+                let sourceBatch = sourceDone ? [] : try await sourceReader.next()
+                let fetchedTarget = try await targetBatch
+                sourceDone = sourceDone || sourceBatch.count < settings.partitionSize
+                targetDone = targetDone || fetchedTarget.count < settings.partitionSize
+                if !sourceBatch.isEmpty || !fetchedTarget.isEmpty { partitions += 1 }
+                matcher.add(source: sourceBatch, target: fetchedTarget)
+                if matcher.pendingCount > settings.maximumPendingRows {
+                    await sourceReader.cancel()
+                    try await targetReader.close()
+                    return TableValidationResult(
+                        table: table, state: .notValidated(reason: "more than \(settings.maximumPendingRows) rows differ or are ordered differently; fix the large differences (is the table loaded?) and validate again"),
+                        sourceRows: matcher.sourceRows, targetRows: matcher.targetRows, matchedRows: matcher.matchedRows,
+                        mismatchCount: matcher.mismatchCount, mismatches: matcher.mismatches, partitions: partitions,
+                        skippedColumns: skipped, duration: ContinuousClock.now - started
+                    )
+                }
+                logger.trace("validation partition compared", metadata: ["partition": "\(partitions)", "pending": "\(matcher.pendingCount)"])
+            }
+        } catch {
+            await sourceReader.cancel()
+            try? await targetReader.close()
+            throw error
+        }
+        try await targetReader.close()
+        matcher.finish()
+
+        var mismatches = matcher.mismatches
+        var mismatchCount = matcher.mismatchCount
+        if let delay = settings.recheckDelay, mismatchCount > 0 {
+            logger.info("rechecking differing rows after the CDC delay", metadata: ["rows": "\(mismatches.count)", "delay": "\(delay)"])
+            try await Task.sleep(for: delay)
+            let recheck = KeyRecheck(source: source, target: target, table: table, columns: columns, keyCount: keyCount)
+            var confirmed: [RowMismatch] = []
+            for mismatch in mismatches {
+                if let still = try await recheck.compare(mismatch) { confirmed.append(still) }
+            }
+            // Rows beyond the kept ones were not rechecked; only the resolved ones leave the count.
+            mismatchCount -= mismatches.count - confirmed.count
+            mismatches = confirmed
+        }
+        let state: TableValidationResult.State = mismatchCount == 0 ? .validated : .mismatched
+        logger.info("table validated", metadata: ["state": "\(state)", "source_rows": "\(matcher.sourceRows)", "target_rows": "\(matcher.targetRows)", "mismatches": "\(mismatchCount)"])
+        return TableValidationResult(
+            table: table, state: state, sourceRows: matcher.sourceRows, targetRows: matcher.targetRows,
+            matchedRows: matcher.matchedRows + (matcher.mismatchCount - mismatchCount),
+            mismatchCount: mismatchCount, mismatches: mismatches, partitions: partitions,
+            skippedColumns: skipped, duration: ContinuousClock.now - started
+        )
+    }
+
+    /// Whether SQL Server and PostgreSQL order the type's values the same way (so a key can be
+    /// settled as missing once the other side has passed it).
+    static func ordersAlike(_ type: SQLServerDataType) -> Bool {
+        switch type.category {
+        case .boolean, .integer, .exactNumeric, .approximateNumeric, .date, .time, .dateTime, .dateTimeOffset: true
+        default: false
+        }
+    }
+}
