@@ -10,6 +10,7 @@ struct FerryCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [ConvertCommand.self, DemoCommand.self, LogCommand.self, TaskCommand.self, ValidateCommand.self,
             SinkCommand.self,
+            SourceCommand.self,
             StatusCommand.self,
         ]
     )

@@ -51,8 +51,8 @@ import Testing
         let outputURL = directory.appendingPathComponent("out.txt")
         let errorURL = directory.appendingPathComponent("err.txt")
         try Data(input.utf8).write(to: inputURL)
-        FileManager.default.createFile(atPath: outputURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errorURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorURL.path, contents: nil)
 
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try #require(tsqlPath))

@@ -182,3 +182,29 @@ import Testing
         }
     }
 }
+
+@Suite struct CDCHundredNanosecondTests {
+    /// `time(7)`, `datetime2(7)` and `datetimeoffset(7)` are stored as composites with the 7th
+    /// digit; the capture job must copy them into the change table whole (it once cast the row
+    /// image's object to a timestamp and failed every scan).
+    @Test func hundredNanosecondValuesAreCapturedWithTheirSeventhDigit() async throws {
+        try await CDCFixture.withCDC { session, _, _ in
+            try await session.run("""
+                CREATE TABLE dbo.Clock (ID int NOT NULL PRIMARY KEY, At datetime2(7) NULL, T time(7) NULL, O datetimeoffset(7) NULL);
+                EXEC sys.sp_cdc_enable_table @source_schema = N'dbo', @source_name = N'Clock', @role_name = NULL;
+                """)
+            try await session.run("""
+                INSERT INTO dbo.Clock VALUES (1, '2026-11-27T10:00:00.1234567', '23:59:59.9999999', '2026-11-27T10:00:00.0000001+14:00');
+                UPDATE dbo.Clock SET At = '2026-11-27T10:00:00.1234568' WHERE ID = 1;
+                EXEC sys.sp_cdc_scan;
+                """)
+            let rows = try await session.resultSets("SELECT At, T, O, __$operation AS op FROM cdc.dbo_Clock_CT ORDER BY __$seqval, __$operation")[0]
+            #expect(rows.column("op").compactMap(\.int) == [2, 3, 4])
+            let source = try await session.resultSets("SELECT At, T, O FROM dbo.Clock")[0]
+            #expect(rows.column("At").last == source.value("At"))
+            #expect(rows.column("T").first == source.value("T"))
+            #expect(rows.column("O").first == source.value("O"))
+            #expect(rows.column("At").first != rows.column("At").last, "the insert's and the update's values differ only in the 7th digit")
+        }
+    }
+}

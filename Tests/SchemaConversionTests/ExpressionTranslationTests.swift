@@ -118,16 +118,4 @@ import Testing
         #expect(PostgreSQLNames.quote("a\"b") == "\"a\"\"b\"")
         #expect(ConversionRun.truncated(String(repeating: "x", count: 80)).utf8.count == 63)
     }
-
-    @Test func sqlServerURLsParse() throws {
-        let url = try SQLServerURL(parsing: "sqlserver://sa:p%40ss@db.example:14330/AdventureWorks2014")
-        #expect(url.configuration.password == "p@ss")
-        #expect(url.configuration.port == 14330)
-        #expect(url.configuration.database == "AdventureWorks2014")
-        #expect(url.description == "sqlserver://sa@db.example:14330/AdventureWorks2014")
-        #expect(try SQLServerURL(parsing: "sqlserver://sa@h/db", passwordFromEnvironment: "env").configuration.password == "env")
-        #expect(throws: SchemaConversionError.self) { try SQLServerURL(parsing: "sqlserver://sa@h/db") }
-        #expect(throws: SchemaConversionError.self) { try SQLServerURL(parsing: "postgres://sa:x@h/db") }
-        #expect(throws: SchemaConversionError.self) { try SQLServerURL(parsing: "sqlserver://sa:x@h:99999/db") }
-    }
 }

@@ -67,12 +67,7 @@ struct ConvertCommand: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "ferry.convert") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = logLevel
-        let sourceURL: SQLServerURL
-        do {
-            sourceURL = try SQLServerURL(parsing: source, passwordFromEnvironment: ProcessInfo.processInfo.environment["FERRY_SOURCE_PASSWORD"])
-        } catch let error as SchemaConversionError {
-            throw ValidationError(error.message)
-        }
+        let sourceURL = try SourceURL(parsing: source)
         let mappings: TableMappings?
         var targetSchema = ""
         var afterLoad = constraintsAfterLoad
@@ -95,7 +90,7 @@ struct ConvertCommand: AsyncParsableCommand {
         let version = await targetConnection?.serverVersion ?? 150000
 
         let started = ContinuousClock.now
-        let connection = try await TDSConnection.connect(configuration: sourceURL.configuration, logger: logger)
+        let connection = try await TDSConnection.connect(configuration: sourceURL.connection, logger: logger)
         let converted: (catalog: SourceCatalog, result: ConversionResult)
         do {
             converted = try await SchemaConversion.convert(

@@ -40,16 +40,11 @@ struct ValidateCommand: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "ferry.validate") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = logLevel
-        let sourceURL: SQLServerURL
-        do {
-            sourceURL = try SQLServerURL(parsing: source, passwordFromEnvironment: ProcessInfo.processInfo.environment["FERRY_SOURCE_PASSWORD"])
-        } catch let error as SchemaConversionError {
-            throw ValidationError(error.message)
-        }
+        let sourceURL = try SourceURL(parsing: source)
         let settings = try taskFiles.loadSettings()
         let mappings = try taskFiles.loadMappings() ?? .includeEverything
 
-        let connection = try await TDSConnection.connect(configuration: sourceURL.configuration, logger: logger)
+        let connection = try await TDSConnection.connect(configuration: sourceURL.connection, logger: logger)
         let catalog: SourceCatalog
         do {
             catalog = try await CatalogReader(connection: connection, selection: { mappings.selects(schema: $0, table: $1) }, logger: logger).read()
@@ -66,7 +61,7 @@ struct ValidateCommand: AsyncParsableCommand {
         }
         let validation = settings.validation
         let runner = ValidationRunner(
-            source: sourceURL.configuration, targetURL: target,
+            source: sourceURL.connection, targetURL: target,
             settings: .init(
                 partitionSize: validation.partitionSize, failureMaxCount: validation.failureMaxCount,
                 recheckDelay: validation.validationQueryCdcDelaySeconds > 0 ? .seconds(validation.validationQueryCdcDelaySeconds) : nil,

@@ -103,8 +103,9 @@ enum CaptureScanner {
             let type = SQLServerType(declaration: column.systemType) ?? SQLServerType(.sqlVariant)
             let key = PostgresLiteral.quote(column.sourcePgName)
             var value: String
-            if type.base == .datetimeoffset {
-                value = "CASE WHEN jsonb_typeof(v.image -> \(key)) = 'object' THEN jsonb_populate_record(NULL::sqlserver_catalog.datetimeoffset, v.image -> \(key)) END"
+            if type.base == .datetimeoffset || type.hasSeventhDigit {
+                // Composites (the 100 ns types, datetimeoffset) are objects in the row image.
+                value = "CASE WHEN jsonb_typeof(v.image -> \(key)) = 'object' THEN jsonb_populate_record(NULL::\(type.postgresStorageType), v.image -> \(key)) END"
             } else {
                 value = "CAST(v.image ->> \(key) AS \(type.postgresCastType))"
             }
