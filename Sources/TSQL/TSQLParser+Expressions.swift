@@ -186,6 +186,11 @@ extension Parser {
                 let type = try parseDataType()
                 try expectSymbol(")")
                 return .cast(value, as: type, isTry: word == "TRY_CAST")
+            case "NEXT" where peek().isWord("VALUE"):
+                advance()
+                advance()
+                try expect("FOR")
+                return .function(FunctionCall.nextValue(for: try parseObjectName()))
             case "CONVERT", "TRY_CONVERT":
                 advance()
                 try expectSymbol("(")
