@@ -37,7 +37,7 @@ extension Translator {
         var arguments: [String] = []
         for argument in call.arguments { arguments.append("(\(try await expression(argument, scope: scope, ctes: ctes).sql))") }
         let database = context.database.id
-        let numeric = SQLServerType.decimal(38, 0)
+        let numeric = SQLServerType(.numeric, precision: 38, scale: 0)
         switch name {
         case "OBJECT_DEFINITION":
             return TranslatedExpression(
