@@ -150,16 +150,17 @@ extension EngineSession {
             if let existing, !accepted.contains(existing.type) { throw SQLServerError.objectAlreadyExists(name) }
         }
         if let existing {
-            if existing.type != type {
-                // ALTER FUNCTION may turn a scalar function into a table-valued one.
-                try await connection.query(
-                    "UPDATE sqlserver_catalog.objects SET type = $3, modify_date = localtimestamp WHERE database_id = $1 AND object_id = $2",
-                    [.int64(Int64(schema.databaseID)), .int64(Int64(existing.objectID)), .text(type)])
-            } else {
-                try await connection.query(
-                    "UPDATE sqlserver_catalog.objects SET modify_date = localtimestamp WHERE database_id = $1 AND object_id = $2",
-                    [.int64(Int64(schema.databaseID)), .int64(Int64(existing.objectID))])
-            }
+            // ALTER FUNCTION may turn a scalar function into a table-valued one; ALTER TRIGGER may
+            // name another table.
+            try await connection.query(
+                """
+                UPDATE sqlserver_catalog.objects SET type = $3, parent_object_id = $4, modify_date = localtimestamp
+                WHERE database_id = $1 AND object_id = $2
+                """,
+                [
+                    .int64(Int64(schema.databaseID)), .int64(Int64(existing.objectID)), .text(type),
+                    .int64(Int64(parentObjectID)),
+                ])
             return existing.objectID
         }
         let objectID = try await catalog.nextObjectID()

@@ -45,7 +45,7 @@ import Testing
             let indexes = try await connection.query(
                 "SELECT COUNT(*) FROM sys.indexes WHERE is_disabled = 0 AND is_hypothetical = 0 AND object_id = OBJECT_ID('dbo.Child')")
             #expect(indexes.first?[0].int64Value == 1)
-            connection.close()
+            await connection.close()
         }
     }
 }

@@ -252,6 +252,15 @@ import Testing
             #expect(try await session.errors("SELECT OBJECTPROPERTY(1, 'IsEncrypted')").first?.number == 40517)
             // Stored, not callable: the text is kept, running it is refused clearly.
             #expect(try await session.errors("SELECT dbo.Taxed(10, 0.1)").first?.number == 40517)
+            // ALTER keeps the object_id and records the new text and kind.
+            let before = try #require(try await session.resultSets("SELECT OBJECT_ID('dbo.Expensive')").first?.rows.first?.first)
+            let altered = "ALTER FUNCTION dbo.Expensive (@min money) RETURNS @t TABLE (ItemID int) AS BEGIN INSERT INTO @t SELECT ItemID FROM dbo.Item WHERE Price > @min; RETURN END"
+            try await session.run(altered)
+            set = try #require(
+                try await session.resultSets("SELECT object_id, type, OBJECT_DEFINITION(object_id) FROM sys.objects WHERE name = 'Expensive'").first)
+            #expect(set.rows == [[before, .string("TF"), .string(altered)]])
+            #expect(try await session.errors("ALTER TRIGGER dbo.trNope ON dbo.Item AFTER INSERT AS PRINT 1").first?.number == 208)
+            #expect(try await session.errors("CREATE FUNCTION dbo.ListItems () RETURNS int AS BEGIN RETURN 1 END").first?.number == 2714)
             try await session.run("DROP FUNCTION dbo.Taxed; DROP TRIGGER dbo.trItem_Guard; DROP PROCEDURE dbo.ListItems")
             set = try #require(try await session.resultSets("SELECT COUNT(*) FROM sys.objects WHERE name IN ('Taxed', 'trItem_Guard', 'ListItems')").first)
             #expect(set.rows == [[.integer(0)]])
