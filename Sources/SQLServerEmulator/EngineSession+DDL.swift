@@ -268,9 +268,10 @@ extension EngineSession {
                     objectID: objectID, name: name, pgName: pgName, columns: resolved.map(\.name),
                     referencedObjectID: referenced.objectID, referencedTable: referenced.twoPartName,
                     referencedColumns: referencedColumns.map(\.name), onDelete: onDelete.rawValue, onUpdate: onUpdate.rawValue,
-                    pgClause: clause, isNotTrusted: withNoCheck ? true : nil))
+                    pgClause: clause, isNotTrusted: withNoCheck ? true : nil,
+                    notForReplication: foreignKey.notForReplication ? true : nil))
             return "CONSTRAINT \(PostgresIdentifier.quote(pgName)) \(clause)\(withNoCheck ? " NOT VALID" : "")"
-        case .check(let condition, _):
+        case .check(let condition, let notForReplication):
             let name = constraint.name?.value ?? Self.generatedName("CK", table.name, column, objectID)
             let translator = self.translator
             let sql = try await translator.condition(condition, scope: Scope(sources: [builder.bareSource()], parent: nil))
@@ -282,7 +283,8 @@ extension EngineSession {
             builder.table.definition.checks.append(
                 CheckMetadata(
                     objectID: objectID, name: name, pgName: pgName, definition: "(" + TSQLPrinter.print(condition) + ")",
-                    columnName: column ?? single, pgClause: "CHECK (\(sql))", isNotTrusted: withNoCheck ? true : nil))
+                    columnName: column ?? single, pgClause: "CHECK (\(sql))", isNotTrusted: withNoCheck ? true : nil,
+                    notForReplication: notForReplication ? true : nil))
             return "CONSTRAINT \(PostgresIdentifier.quote(pgName)) CHECK (\(sql))\(withNoCheck ? " NOT VALID" : "")"
         case .default(let value, let forColumn, _):
             // ALTER TABLE … ADD [CONSTRAINT name] DEFAULT value FOR column.

@@ -1,6 +1,6 @@
 import TSQL
 
-/// `INFORMATION_SCHEMA.TABLE_CONSTRAINTS`, `KEY_COLUMN_USAGE`, `REFERENTIAL_CONSTRAINTS`, `VIEWS` and
+/// `INFORMATION_SCHEMA.TABLE_CONSTRAINTS`, `KEY_COLUMN_USAGE`, `REFERENTIAL_CONSTRAINTS`, `CHECK_CONSTRAINTS`, `VIEWS` and
 /// `ROUTINES`, with the columns SQL Server documents (the ISO views are computed from the same
 /// catalog as the `sys` views, so the two always agree).
 extension SystemViews {
@@ -73,6 +73,18 @@ extension SystemViews {
                     ("UNIQUE_CONSTRAINT_CATALOG", sysname, true), ("UNIQUE_CONSTRAINT_SCHEMA", sysname, true),
                     ("UNIQUE_CONSTRAINT_NAME", sysname, true), ("MATCH_OPTION", .varchar(7), true),
                     ("UPDATE_RULE", .varchar(11), true), ("DELETE_RULE", .varchar(11), true),
+                ], rows: rows)
+        case "check_constraints":
+            var rows: [[String?]] = []
+            for table in objects where table.type == "U" {
+                for check in table.definition?.checks ?? [] {
+                    rows.append([catalogName, schemas[table.schemaID], check.name, String(check.definition.prefix(4000))])
+                }
+            }
+            return Contents(
+                columns: [
+                    ("CONSTRAINT_CATALOG", sysname, true), ("CONSTRAINT_SCHEMA", sysname, true), ("CONSTRAINT_NAME", sysname, false),
+                    ("CHECK_CLAUSE", .nvarchar(4000), true),
                 ], rows: rows)
         case "views":
             let modules = try await catalog.modules(in: database)

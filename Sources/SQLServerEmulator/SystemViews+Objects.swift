@@ -254,7 +254,8 @@ extension SystemViews {
                         base(key.objectID, key.name, "F", table) + [
                             String(key.referencedObjectID),
                             referencedIndex(of: referenced, columns: key.referencedColumns).map { String($0.indexID) },
-                            bool(key.isDisabled ?? false), "0", bool(key.isNotTrusted ?? false), onDelete.code,
+                            bool(key.isDisabled ?? false), bool(key.notForReplication ?? false), bool(key.isNotTrusted ?? false),
+                            onDelete.code,
                             onDelete.description, onUpdate.code, onUpdate.description, bool(isSystemNamed(key.name)),
                         ])
                 }
@@ -262,7 +263,8 @@ extension SystemViews {
                 for check in definition.checks {
                     rows.append(
                         base(check.objectID, check.name, "C", table) + [
-                            bool(check.isDisabled ?? false), "0", bool(check.isNotTrusted ?? false),
+                            bool(check.isDisabled ?? false), bool(check.notForReplication ?? false),
+                            bool(check.isNotTrusted ?? false),
                             String(check.columnName.flatMap { definition.column(named: $0)?.columnID } ?? 0), check.definition,
                             "1", bool(isSystemNamed(check.name)),
                         ])

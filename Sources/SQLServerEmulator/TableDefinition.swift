@@ -107,6 +107,8 @@ struct ForeignKeyMetadata: Codable, Hashable, Sendable {
     var isDisabled: Bool?
     /// Added or re-enabled without checking the existing rows (`is_not_trusted`).
     var isNotTrusted: Bool?
+    /// `NOT FOR REPLICATION` (`is_not_for_replication`).
+    var notForReplication: Bool?
 }
 
 /// A check constraint.
@@ -124,4 +126,6 @@ struct CheckMetadata: Codable, Hashable, Sendable {
     var isDisabled: Bool?
     /// Added or re-enabled without checking the existing rows (`is_not_trusted`).
     var isNotTrusted: Bool?
+    /// `NOT FOR REPLICATION` (`is_not_for_replication`).
+    var notForReplication: Bool?
 }

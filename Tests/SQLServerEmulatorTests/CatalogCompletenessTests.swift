@@ -310,9 +310,17 @@ import Testing
                 CREATE TABLE hr.Dept (DeptID int NOT NULL CONSTRAINT PK_Dept PRIMARY KEY);
                 CREATE TABLE dbo.Emp (EmpID int NOT NULL CONSTRAINT PK_Emp PRIMARY KEY, DeptID int NOT NULL,
                     CONSTRAINT FK_Emp_Dept FOREIGN KEY (DeptID) REFERENCES hr.Dept (DeptID) ON DELETE CASCADE,
-                    CONSTRAINT CK_Emp CHECK (EmpID > 0));
+                    CONSTRAINT CK_Emp CHECK NOT FOR REPLICATION (EmpID > 0));
                 """)
             try await session.run("CREATE VIEW dbo.vEmp AS SELECT EmpID FROM dbo.Emp")
+            let checks = try #require(
+                try await session.resultSets(
+                    """
+                    SELECT c.CONSTRAINT_NAME, c.CHECK_CLAUSE, k.is_not_for_replication
+                    FROM INFORMATION_SCHEMA.CHECK_CONSTRAINTS c JOIN sys.check_constraints k ON k.name = c.CONSTRAINT_NAME
+                    """
+                ).first)
+            #expect(checks.rows == [[.string("CK_Emp"), .string("(EmpID > 0)"), .bit(true)]])
             try await session.run("CREATE PROCEDURE dbo.GetEmp @id int AS SELECT * FROM dbo.Emp WHERE EmpID = @id")
             try await session.run("CREATE FUNCTION dbo.Label (@id int) RETURNS nvarchar(20) AS BEGIN RETURN N'E' + CAST(@id AS nvarchar(10)) END")
             var set = try #require(
