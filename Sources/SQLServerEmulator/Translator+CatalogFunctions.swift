@@ -19,8 +19,8 @@ extension Translator {
     func catalogFunction(_ call: FunctionCall, scope: Scope, ctes: [String: TranslatedQuery]) async throws -> TranslatedExpression? {
         if let sequence = call.nextValueSequence { return try await nextValue(for: sequence) }
         if let schema = call.name.schema?.value.lowercased(), schema != "sys" {
-            try await refuseUserFunction(call.name)
-            return nil
+            // Scalar user-defined functions (Translator+UserFunctions.swift).
+            return try await userFunction(call, scope: scope, ctes: ctes)
         }
         let name = call.name.name.value.uppercased()
         let supported: Set<String> = [
@@ -112,16 +112,5 @@ extension Translator {
         return TranslatedExpression(
             sql: "CAST(sqlserver_catalog.next_value(\(PostgresLiteral.quote(record.pgSequence)), \(PostgresLiteral.quote(object.name))) AS \(type.postgresCastType))",
             type: type, isNullable: false)
-    }
-
-    /// A call of a user-defined function that exists: refused as not supported (its text is kept,
-    /// its body is not run); other names fall through to SQL Server's Msg 195.
-    private func refuseUserFunction(_ name: ObjectName) async throws {
-        guard let database = try? await self.database(of: name),
-            let schema = try await catalog.schema(in: database, named: name.schema?.value ?? "dbo"),
-            let object = try await catalog.object(in: schema, named: name.name.value),
-            ["FN", "IF", "TF"].contains(object.type)
-        else { return }
-        throw SQLServerError.notSupported("user-defined function \(name.description)")
     }
 }

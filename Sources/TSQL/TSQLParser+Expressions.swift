@@ -243,7 +243,15 @@ extension Parser {
             } else {
                 _ = accept("ALL")
             }
-            call.arguments = try parseExpressionList()
+            // A user-defined function's argument may be DEFAULT (its parameter's default value).
+            repeat {
+                if isWord("DEFAULT"), peek().isSymbol(",") || peek().isSymbol(")") {
+                    advance()
+                    call.arguments.append(.default)
+                } else {
+                    call.arguments.append(try parseExpression())
+                }
+            } while acceptSymbol(",")
         }
         try expectSymbol(")")
         if isWord("WITHIN"), peek().isWord("GROUP") {

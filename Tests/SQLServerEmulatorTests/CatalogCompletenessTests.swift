@@ -250,8 +250,18 @@ import Testing
             let itemID = try #require(set.rows.first?[8])
             #expect(set.rows == [[.integer(1), .integer(1), .integer(1), .integer(1), .integer(0), .integer(1), .integer(0), .null, itemID, .null]])
             #expect(try await session.errors("SELECT OBJECTPROPERTY(1, 'IsEncrypted')").first?.number == 40517)
-            // Stored, not callable: the text is kept, running it is refused clearly.
-            #expect(try await session.errors("SELECT dbo.Taxed(10, 0.1)").first?.number == 40517)
+            // A scalar function whose body is RETURN expression runs; other bodies are refused clearly.
+            try await session.run("INSERT INTO dbo.Item (ItemID, Price) VALUES (1, 100)")
+            set = try #require(
+                try await session.resultSets("SELECT dbo.Taxed(10, 0.1) AS a, dbo.Taxed(Price, DEFAULT) AS b FROM dbo.Item").first)
+            #expect(set.rows == [[.decimal("11.0000"), .decimal("120.0000")]])
+            #expect(set.columns[0].type.declaration == "decimal(19,4)")
+            #expect(try await session.errors("SELECT dbo.Taxed(10)").first?.number == 313)
+            #expect(try await session.errors("SELECT dbo.Taxed(10, 1, 2)").first?.number == 8144)
+            try await session.run("CREATE FUNCTION dbo.Busy (@a int) RETURNS int AS BEGIN DECLARE @b int = @a; RETURN @b END")
+            #expect(try await session.errors("SELECT dbo.Busy(1)").first?.number == 40517)
+            #expect(try await session.errors("SELECT dbo.Expensive(1)").first?.number == 40517)
+            try await session.run("DROP FUNCTION dbo.Busy")
             // ALTER keeps the object_id and records the new text and kind.
             let before = try #require(try await session.resultSets("SELECT OBJECT_ID('dbo.Expensive')").first?.rows.first?.first)
             let altered = "ALTER FUNCTION dbo.Expensive (@min money) RETURNS @t TABLE (ItemID int) AS BEGIN INSERT INTO @t SELECT ItemID FROM dbo.Item WHERE Price > @min; RETURN END"

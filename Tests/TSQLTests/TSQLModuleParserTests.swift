@@ -93,6 +93,10 @@ import TSQL
         #expect(table.body.count == 2)
 
         try expectRoundTrip(scalar)
+        let call = try TSQLParser.parseExpression("dbo.f(1, DEFAULT)")
+        guard case .function(let parsed) = call else { return }
+        #expect(parsed.arguments == [.int(1), .default])
+        try expectRoundTrip("SELECT dbo.f(DEFAULT) AS x")
         try expectRoundTrip("CREATE FUNCTION f() RETURNS TABLE AS RETURN (SELECT 1 AS one)")
         #expect(try syntaxError("PRINT 1; CREATE FUNCTION f() RETURNS int AS BEGIN RETURN 1 END").code == .mustBeFirstInBatch)
         #expect(try syntaxError("CREATE FUNCTION f RETURNS int AS BEGIN RETURN 1 END").code.number == 102)
