@@ -19,7 +19,8 @@ struct SchemaRecord: Hashable, Sendable {
 struct ObjectRecord: Hashable, Sendable {
     var objectID: Int
     var name: String
-    /// `U` table, `V` view, `P` procedure, `PK`, `UQ`, `F`, `C`, `D` constraints.
+    /// `U` table, `V` view, `P` procedure, `FN`/`IF`/`TF` functions, `TR` trigger, `SO` sequence,
+    /// `PK`, `UQ`, `F`, `C`, `D` constraints.
     var type: String
     var pgName: String?
 }

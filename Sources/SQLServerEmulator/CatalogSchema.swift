@@ -294,5 +294,136 @@ enum CatalogSchema {
         DO $$ BEGIN
             CREATE CAST (time AS sqlserver_catalog.time_7) WITH FUNCTION sqlserver_catalog.time_7_of(time) AS ASSIGNMENT;
         EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+
+        -- Sequences (CREATE SEQUENCE): SQL Server's declaration beside the PostgreSQL sequence.
+        CREATE TABLE IF NOT EXISTS sqlserver_catalog.sequences (
+            database_id integer NOT NULL,
+            object_id integer NOT NULL,
+            pg_sequence text NOT NULL,
+            type_declaration text NOT NULL,
+            start_value numeric NOT NULL,
+            increment numeric NOT NULL,
+            minimum_value numeric NOT NULL,
+            maximum_value numeric NOT NULL,
+            is_cycling boolean NOT NULL,
+            is_cached boolean NOT NULL,
+            cache_size integer,
+            PRIMARY KEY (database_id, object_id),
+            FOREIGN KEY (database_id, object_id) REFERENCES sqlserver_catalog.objects ON DELETE CASCADE
+        );
+        -- DML triggers (CREATE TRIGGER): kept with their text in `modules`; not fired.
+        CREATE TABLE IF NOT EXISTS sqlserver_catalog.triggers (
+            database_id integer NOT NULL,
+            object_id integer NOT NULL,
+            is_instead_of boolean NOT NULL,
+            is_not_for_replication boolean NOT NULL,
+            is_disabled boolean NOT NULL DEFAULT false,
+            events text NOT NULL,
+            PRIMARY KEY (database_id, object_id),
+            FOREIGN KEY (database_id, object_id) REFERENCES sqlserver_catalog.objects ON DELETE CASCADE
+        );
+
+        -- NEXT VALUE FOR: Msg 11728 instead of PostgreSQL's error when the sequence is exhausted.
+        CREATE OR REPLACE FUNCTION sqlserver_catalog.next_value(sequence_name text, display_name text)
+        RETURNS bigint LANGUAGE plpgsql AS $$
+        BEGIN
+            RETURN nextval(sequence_name::regclass);
+        EXCEPTION WHEN sequence_generator_limit_exceeded THEN
+            PERFORM sqlserver_catalog.raise(11728, 16, format(
+                'The sequence object ''%s'' has reached its minimum or maximum value. Restart the sequence object to allow new values to be generated.',
+                display_name));
+            RETURN NULL;
+        END $$;
+
+        -- The object_id a name ('t', 'schema.t', '[schema].[t]', 'db.schema.t') stands for in a
+        -- database, as OBJECT_ID and the IDENT_* functions resolve it; NULL when there is none.
+        CREATE OR REPLACE FUNCTION sqlserver_catalog.resolve_object(db integer, object_name text)
+        RETURNS integer LANGUAGE sql STABLE AS $$
+            WITH parts AS (
+                SELECT string_to_array(lower(replace(replace(object_name, '[', ''), ']', '')), '.') AS p
+            )
+            SELECT o.object_id FROM parts, sqlserver_catalog.objects o
+            JOIN sqlserver_catalog.schemas s ON s.database_id = o.database_id AND s.schema_id = o.schema_id
+            WHERE o.database_id = db AND o.name_key = p[array_length(p, 1)]
+              AND s.name_key = CASE WHEN array_length(p, 1) > 1 AND p[array_length(p, 1) - 1] <> ''
+                  THEN p[array_length(p, 1) - 1] ELSE 'dbo' END
+        $$;
+
+        -- A table's identity: seed, increment and the last value generated (NULL before the first).
+        CREATE OR REPLACE FUNCTION sqlserver_catalog.identity_info(db integer, table_id integer)
+        RETURNS TABLE (seed numeric, increment numeric, last_value numeric) LANGUAGE sql STABLE AS $$
+            SELECT (c->'identity'->>'seed')::numeric, (c->'identity'->>'increment')::numeric,
+                pg_sequence_last_value(pg_get_serial_sequence(
+                    quote_ident(s.pg_schema) || '.' || quote_ident(o.pg_name), c->>'pgName')::regclass)::numeric
+            FROM sqlserver_catalog.objects o
+            JOIN sqlserver_catalog.schemas s ON s.database_id = o.database_id AND s.schema_id = o.schema_id
+            CROSS JOIN LATERAL jsonb_array_elements(o.definition->'columns') AS c
+            WHERE o.database_id = db AND o.object_id = table_id AND o.type = 'U'
+              AND jsonb_typeof(c->'identity') = 'object'
+        $$;
+
+        -- OBJECTPROPERTY: 1/0 for the properties below, NULL for an unknown object or property.
+        CREATE OR REPLACE FUNCTION sqlserver_catalog.object_property(db integer, id integer, property text)
+        RETURNS integer LANGUAGE plpgsql STABLE AS $$
+        DECLARE
+            t text;
+            d jsonb;
+            is_table boolean;
+        BEGIN
+            SELECT o.type, o.definition INTO t, d FROM sqlserver_catalog.objects o
+            WHERE o.database_id = db AND o.object_id = id;
+            IF t IS NULL OR property IS NULL THEN RETURN NULL; END IF;
+            is_table := t = 'U';
+            CASE lower(property)
+            WHEN 'isusertable', 'istable' THEN RETURN is_table::integer;
+            WHEN 'isview' THEN RETURN (t = 'V')::integer;
+            WHEN 'isprocedure' THEN RETURN (t = 'P')::integer;
+            WHEN 'istrigger' THEN RETURN (t = 'TR')::integer;
+            WHEN 'isscalarfunction' THEN RETURN (t = 'FN')::integer;
+            WHEN 'isinlinefunction' THEN RETURN (t = 'IF')::integer;
+            WHEN 'istablefunction' THEN RETURN (t IN ('IF', 'TF'))::integer;
+            WHEN 'isconstraint' THEN RETURN (t IN ('PK', 'UQ', 'F', 'C', 'D'))::integer;
+            WHEN 'isprimarykey' THEN RETURN (t = 'PK')::integer;
+            WHEN 'isforeignkey' THEN RETURN (t = 'F')::integer;
+            WHEN 'ischeckcnst' THEN RETURN (t = 'C')::integer;
+            WHEN 'isdefaultcnst' THEN RETURN (t = 'D')::integer;
+            WHEN 'isuniquecnst' THEN RETURN (t = 'UQ')::integer;
+            WHEN 'ismsshipped' THEN RETURN 0;
+            WHEN 'ownerid' THEN RETURN 1;
+            ELSE NULL;
+            END CASE;
+            IF NOT is_table THEN RETURN NULL; END IF;
+            CASE lower(property)
+            WHEN 'tablehasprimarykey' THEN
+                RETURN (EXISTS (SELECT 1 FROM jsonb_array_elements(d->'indexes') i WHERE i->>'kind' = 'primaryKey'))::integer;
+            WHEN 'tablehasuniquecnst' THEN
+                RETURN (EXISTS (SELECT 1 FROM jsonb_array_elements(d->'indexes') i WHERE i->>'kind' = 'uniqueConstraint'))::integer;
+            WHEN 'tablehasclustindex' THEN
+                RETURN (EXISTS (SELECT 1 FROM jsonb_array_elements(d->'indexes') i WHERE (i->>'isClustered')::boolean))::integer;
+            WHEN 'tablehasindex' THEN RETURN (jsonb_array_length(d->'indexes') > 0)::integer;
+            WHEN 'tablehasidentity' THEN
+                RETURN (EXISTS (SELECT 1 FROM jsonb_array_elements(d->'columns') c WHERE jsonb_typeof(c->'identity') = 'object'))::integer;
+            WHEN 'tablehasforeignkey' THEN RETURN (jsonb_array_length(d->'foreignKeys') > 0)::integer;
+            WHEN 'tablehascheckcnst' THEN RETURN (jsonb_array_length(d->'checks') > 0)::integer;
+            WHEN 'tablehasdefaultcnst' THEN
+                RETURN (EXISTS (SELECT 1 FROM jsonb_array_elements(d->'columns') c WHERE c->>'defaultName' IS NOT NULL))::integer;
+            ELSE RETURN NULL;
+            END CASE;
+        END $$;
+
+        -- COLUMNPROPERTY for a table's or view's column: NULL for an unknown column or property.
+        CREATE OR REPLACE FUNCTION sqlserver_catalog.column_property(db integer, id integer, column_name text, property text)
+        RETURNS integer LANGUAGE sql STABLE AS $$
+            SELECT CASE lower(property)
+                WHEN 'isidentity' THEN (jsonb_typeof(c->'identity') = 'object')::integer
+                WHEN 'iscomputed' THEN (c->>'computedDefinition' IS NOT NULL)::integer
+                WHEN 'allowsnull' THEN (c->>'isNullable')::boolean::integer
+                WHEN 'columnid' THEN (c->>'columnID')::integer
+                WHEN 'isrowguidcol' THEN (c->>'isRowGuidCol')::boolean::integer
+                WHEN 'isidnotforrepl' THEN coalesce((c->'identity'->>'notForReplication')::boolean, false)::integer
+                END
+            FROM sqlserver_catalog.objects o CROSS JOIN LATERAL jsonb_array_elements(o.definition->'columns') AS c
+            WHERE o.database_id = db AND o.object_id = id AND o.type IN ('U', 'V') AND lower(c->>'name') = lower(column_name)
+        $$;
         """
 }

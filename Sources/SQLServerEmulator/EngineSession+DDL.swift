@@ -135,7 +135,8 @@ extension EngineSession {
             guard let seed = Self.integerConstant(identity.seed), let increment = Self.integerConstant(identity.increment),
                 ["tinyint", "smallint", "int", "bigint"].contains(metadata.systemType)
             else { throw SQLServerError.notSupported("IDENTITY") }
-            metadata.identity = .init(seed: seed, increment: increment)
+            metadata.identity = .init(
+                seed: seed, increment: increment, notForReplication: identity.notForReplication ? true : nil)
         }
         metadata.isNullable =
             column.isNullable ?? aliasNullable ?? (metadata.identity == nil && metadata.computedDefinition == nil)
@@ -165,7 +166,12 @@ extension EngineSession {
     }
 
     /// Adds a constraint; returns its PostgreSQL table-constraint clause (nil for defaults).
-    func addConstraint(_ constraint: TableConstraint, column: String?, to builder: inout TableBuilder) async throws -> String? {
+    ///
+    /// `withNoCheck` (`ALTER TABLE … WITH NOCHECK ADD`): a CHECK or FOREIGN KEY constraint does not
+    /// check the existing rows, and is then not trusted (PostgreSQL's `NOT VALID`).
+    func addConstraint(
+        _ constraint: TableConstraint, column: String?, to builder: inout TableBuilder, withNoCheck: Bool = false
+    ) async throws -> String? {
         let table = builder.table
         let objectID = try await catalog.nextObjectID()
         func checkColumn(_ name: String) throws(SQLServerError) -> ColumnMetadata {
@@ -254,15 +260,18 @@ extension EngineSession {
             let pgName = CatalogNames.pgName(name, fallback: "fk\(objectID)")
             let onDelete = foreignKey.onDelete ?? .noAction
             let onUpdate = foreignKey.onUpdate ?? .noAction
+            let clause = "FOREIGN KEY (\(resolved.map { PostgresIdentifier.quote($0.pgName) }.joined(separator: ", "))) "
+                + "REFERENCES \(referenced.pgQualifiedName) (\(referencedColumns.map { PostgresIdentifier.quote($0.pgName) }.joined(separator: ", "))) "
+                + "ON DELETE \(onDelete.rawValue) ON UPDATE \(onUpdate.rawValue)"
             builder.table.definition.foreignKeys.append(
                 ForeignKeyMetadata(
                     objectID: objectID, name: name, pgName: pgName, columns: resolved.map(\.name),
                     referencedObjectID: referenced.objectID, referencedTable: referenced.twoPartName,
-                    referencedColumns: referencedColumns.map(\.name), onDelete: onDelete.rawValue, onUpdate: onUpdate.rawValue))
-            return "CONSTRAINT \(PostgresIdentifier.quote(pgName)) FOREIGN KEY (\(resolved.map { PostgresIdentifier.quote($0.pgName) }.joined(separator: ", "))) "
-                + "REFERENCES \(referenced.pgQualifiedName) (\(referencedColumns.map { PostgresIdentifier.quote($0.pgName) }.joined(separator: ", "))) "
-                + "ON DELETE \(onDelete.rawValue) ON UPDATE \(onUpdate.rawValue)"
-        case .check(let condition, _):
+                    referencedColumns: referencedColumns.map(\.name), onDelete: onDelete.rawValue, onUpdate: onUpdate.rawValue,
+                    pgClause: clause, isNotTrusted: withNoCheck ? true : nil,
+                    notForReplication: foreignKey.notForReplication ? true : nil))
+            return "CONSTRAINT \(PostgresIdentifier.quote(pgName)) \(clause)\(withNoCheck ? " NOT VALID" : "")"
+        case .check(let condition, let notForReplication):
             let name = constraint.name?.value ?? Self.generatedName("CK", table.name, column, objectID)
             let translator = self.translator
             let sql = try await translator.condition(condition, scope: Scope(sources: [builder.bareSource()], parent: nil))
@@ -274,8 +283,9 @@ extension EngineSession {
             builder.table.definition.checks.append(
                 CheckMetadata(
                     objectID: objectID, name: name, pgName: pgName, definition: "(" + TSQLPrinter.print(condition) + ")",
-                    columnName: column ?? single))
-            return "CONSTRAINT \(PostgresIdentifier.quote(pgName)) CHECK (\(sql))"
+                    columnName: column ?? single, pgClause: "CHECK (\(sql))", isNotTrusted: withNoCheck ? true : nil,
+                    notForReplication: notForReplication ? true : nil))
+            return "CONSTRAINT \(PostgresIdentifier.quote(pgName)) CHECK (\(sql))\(withNoCheck ? " NOT VALID" : "")"
         case .default(let value, let forColumn, _):
             // ALTER TABLE … ADD [CONSTRAINT name] DEFAULT value FOR column.
             guard let columnName = forColumn?.value ?? column,
@@ -356,7 +366,7 @@ extension EngineSession {
         let table = try await translator.resolveTable(alter.table)
         var builder = TableBuilder(table: table)
         switch alter.action {
-        case .add(let elements, _):
+        case .add(let elements, let withCheck):
             for element in elements {
                 switch element {
                 case .column(let column):
@@ -380,7 +390,7 @@ extension EngineSession {
                         }
                     }
                 case .constraint(let constraint):
-                    if let sql = try await addConstraint(constraint, column: nil, to: &builder) {
+                    if let sql = try await addConstraint(constraint, column: nil, to: &builder, withNoCheck: withCheck == false) {
                         try await connection.execute("ALTER TABLE \(table.pgQualifiedName) ADD \(sql)")
                     }
                     for sql in builder.postCreateSQL { try await connection.execute(sql) }
@@ -418,16 +428,8 @@ extension EngineSession {
             }
         case .alterColumn(let name, let dataType, _, let isNullable):
             try await alterColumn(name.value, to: dataType, isNullable: isNullable, builder: &builder)
-        case .setConstraintsEnabled(let enabled, let names, _):
-            // Constraints are always enforced: CHECK CONSTRAINT (what generated scripts send after
-            // WITH CHECK ADD) confirms they exist; NOCHECK, which would disable them, is refused.
-            guard enabled else { throw SQLServerError.notSupported("NOCHECK") }
-            let known = Set(
-                (table.definition.foreignKeys.map(\.name) + table.definition.checks.map(\.name)).map { $0.lowercased() })
-            for name in names where !known.contains(name.value.lowercased()) {
-                throw SQLServerError(
-                    code: .init(4917), message: "Constraint '\(name.value)' does not exist.")
-            }
+        case .setConstraintsEnabled(let enabled, let names, let withCheck):
+            try await setConstraintsEnabled(enabled, names: names.map(\.value), withCheck: withCheck == true, builder: &builder)
         }
         try await catalog.updateDefinition(of: builder.table)
         // Change data capture: cdc.ddl_history for tracked tables (CDC/EngineSession+CDCDDL.swift).
@@ -503,8 +505,9 @@ extension EngineSession {
             throw SQLServerError(
                 code: .init(3728), message: "'\(name)' is not a constraint.")
         }
+        // IF EXISTS: a disabled (NOCHECK) constraint has no PostgreSQL constraint.
         try await connection.execute(
-            "ALTER TABLE \(table.pgQualifiedName) DROP CONSTRAINT \(PostgresIdentifier.quote(pgConstraint))")
+            "ALTER TABLE \(table.pgQualifiedName) DROP CONSTRAINT IF EXISTS \(PostgresIdentifier.quote(pgConstraint))")
         try await catalog.deleteObjects(databaseID: table.database.id, objectIDs: [objectID])
     }
 
@@ -560,6 +563,8 @@ extension EngineSession {
                         code: .init(3702), message: "Cannot drop database \"\(database.name)\" because it is currently in use.")
                 }
                 try await atomically { try await self.catalog.dropDatabase(database) }
+            case .procedure, .function, .trigger, .sequence:
+                try await atomically { try await self.dropModule(drop.kind, target: target.name, ifExists: drop.ifExists) }
             default:
                 throw SQLServerError.notSupported("DROP \(drop.kind.rawValue)")
             }

@@ -259,6 +259,12 @@ public actor EngineSession {
             try await atomically { try await self.createView(create) }
         case .createProcedure(let create):
             try await atomically { try await self.createProcedure(create) }
+        case .createSequence(let create):
+            try await atomically { try await self.createSequence(create) }
+        case .createTrigger(let create):
+            try await atomically { try await self.createTrigger(create) }
+        case .createFunction(let create):
+            try await atomically { try await self.createFunction(create) }
         case .alterDatabase(let alter):
             try await atomically { try await self.alterDatabase(alter) }
         case .execute(let execute):

@@ -96,34 +96,6 @@ enum SystemViews {
         case ("sys", "schemas"):
             let rows = try await catalog.schemas(in: database).map { [$0.name, String($0.id), "1"] as [String?] }
             return Contents(columns: [("name", sysname, false), ("schema_id", .int, false), ("principal_id", .int, true)], rows: rows)
-        case ("sys", "objects"), ("sys", "tables"), ("sys", "views"), ("sys", "procedures"):
-            let wanted: Set<String>? =
-                switch view {
-                case "tables": ["U"]
-                case "views": ["V"]
-                case "procedures": ["P"]
-                default: nil
-                }
-            let typeDescriptions = [
-                "U": "USER_TABLE", "V": "VIEW", "P": "SQL_STORED_PROCEDURE", "PK": "PRIMARY_KEY_CONSTRAINT",
-                "UQ": "UNIQUE_CONSTRAINT", "F": "FOREIGN_KEY_CONSTRAINT", "C": "CHECK_CONSTRAINT", "D": "DEFAULT_CONSTRAINT",
-            ]
-            // is_tracked_by_cdc: tables with a capture instance (CDC/EngineSession+CDCProcedures.swift).
-            let tracked = try await catalog.cdcTrackedTables(in: database)
-            let rows = try await catalog.objects(in: database).filter { wanted?.contains($0.type) ?? true }.map { object in
-                [
-                    object.name, String(object.objectID), String(object.schemaID), String(object.parentObjectID),
-                    object.type, typeDescriptions[object.type], object.createDate, object.modifyDate, "0",
-                    tracked.contains(object.objectID) ? "1" : "0",
-                ] as [String?]
-            }
-            return Contents(
-                columns: [
-                    ("name", sysname, false), ("object_id", .int, false), ("schema_id", .int, false),
-                    ("parent_object_id", .int, false), ("type", char2, false), ("type_desc", .nvarchar(60), true),
-                    ("create_date", .datetime, false), ("modify_date", .datetime, false), ("is_ms_shipped", .bit, false),
-                    ("is_tracked_by_cdc", .bit, true),
-                ], rows: rows)
         case ("sys", "columns"):
             let schemas = Dictionary(uniqueKeysWithValues: try await catalog.schemas(in: database).map { ($0.id, $0.name) })
             var aliasIDs: [String: Int] = [:]
@@ -160,6 +132,8 @@ enum SystemViews {
                     "4", String(type.maxLength), String(type.sysPrecision), String(type.sysScale), "1", "0",
                 ]
             }
+            // sysname: the system alias of nvarchar(128) that catalog views use.
+            rows.append(["sysname", "231", "256", "4", "256", "0", "0", "0", "0"])
             for alias in try await catalog.aliasTypes(in: database) {
                 let base = SQLServerType(declaration: alias.base) ?? SQLServerType(.sqlVariant)
                 rows.append([
@@ -172,27 +146,6 @@ enum SystemViews {
                     ("name", sysname, false), ("system_type_id", tinyint, false), ("user_type_id", .int, false),
                     ("schema_id", .int, false), ("max_length", smallint, false), ("precision", tinyint, false),
                     ("scale", tinyint, false), ("is_nullable", .bit, true), ("is_user_defined", .bit, false),
-                ], rows: rows)
-        case ("sys", "indexes"):
-            var rows: [[String?]] = []
-            for object in try await catalog.objects(in: database) where object.type == "U" {
-                let indexes = object.definition?.indexes ?? []
-                if !indexes.contains(where: \.isClustered) {
-                    rows.append([String(object.objectID), nil, "0", "0", "HEAP", "0", "0", "0", "0", nil])
-                }
-                for index in indexes {
-                    rows.append([
-                        String(object.objectID), index.name, String(index.indexID), index.isClustered ? "1" : "2",
-                        index.isClustered ? "CLUSTERED" : "NONCLUSTERED", bool(index.isUnique), bool(index.kind == .primaryKey),
-                        bool(index.kind == .uniqueConstraint), bool(index.filterDefinition != nil), index.filterDefinition,
-                    ])
-                }
-            }
-            return Contents(
-                columns: [
-                    ("object_id", .int, false), ("name", sysname, true), ("index_id", .int, false), ("type", tinyint, false),
-                    ("type_desc", .nvarchar(60), true), ("is_unique", .bit, true), ("is_primary_key", .bit, true),
-                    ("is_unique_constraint", .bit, true), ("has_filter", .bit, true), ("filter_definition", .nvarcharMax, true),
                 ], rows: rows)
         case ("sys", "index_columns"):
             var rows: [[String?]] = []
@@ -216,55 +169,6 @@ enum SystemViews {
                     ("column_id", .int, false), ("key_ordinal", tinyint, false), ("is_descending_key", .bit, true),
                     ("is_included_column", .bit, true),
                 ], rows: rows)
-        case ("sys", "key_constraints"), ("sys", "foreign_keys"), ("sys", "check_constraints"), ("sys", "default_constraints"):
-            let objects = try await catalog.objects(in: database)
-            var rows: [[String?]] = []
-            for object in objects where object.type == "U" {
-                guard let definition = object.definition else { continue }
-                switch view {
-                case "key_constraints":
-                    for index in definition.indexes where index.kind != .index {
-                        rows.append([
-                            index.name, String(index.constraintObjectID ?? 0), String(object.schemaID), String(object.objectID),
-                            index.kind == .primaryKey ? "PK" : "UQ", String(index.indexID), nil,
-                        ])
-                    }
-                case "foreign_keys":
-                    for foreignKey in definition.foreignKeys {
-                        rows.append([
-                            foreignKey.name, String(foreignKey.objectID), String(object.schemaID), String(object.objectID), "F",
-                            String(foreignKey.referencedObjectID), foreignKey.onDelete.replacingOccurrences(of: " ", with: "_"),
-                        ])
-                    }
-                case "check_constraints":
-                    for check in definition.checks {
-                        rows.append([
-                            check.name, String(check.objectID), String(object.schemaID), String(object.objectID), "C",
-                            String(check.columnName.flatMap { definition.column(named: $0)?.columnID } ?? 0), check.definition,
-                        ])
-                    }
-                default:
-                    for column in definition.columns where column.defaultName != nil {
-                        rows.append([
-                            column.defaultName, String(column.defaultObjectID ?? 0), String(object.schemaID), String(object.objectID),
-                            "D", String(column.columnID), column.defaultDefinition,
-                        ])
-                    }
-                }
-            }
-            let extra: (String, SQLServerType) =
-                switch view {
-                case "key_constraints": ("unique_index_id", .int)
-                case "foreign_keys": ("referenced_object_id", .int)
-                default: ("parent_column_id", .int)
-                }
-            let last: (String, SQLServerType) =
-                view == "foreign_keys" ? ("delete_referential_action_desc", .nvarchar(60)) : ("definition", .nvarcharMax)
-            return Contents(
-                columns: [
-                    ("name", sysname, false), ("object_id", .int, false), ("schema_id", .int, false),
-                    ("parent_object_id", .int, false), ("type", char2, false), (extra.0, extra.1, true), (last.0, last.1, true),
-                ], rows: rows)
         case ("sys", "foreign_key_columns"):
             var rows: [[String?]] = []
             let objects = try await catalog.objects(in: database)
@@ -286,32 +190,6 @@ enum SystemViews {
                     ("constraint_object_id", .int, false), ("constraint_column_id", .int, false), ("parent_object_id", .int, false),
                     ("parent_column_id", .int, false), ("referenced_object_id", .int, false), ("referenced_column_id", .int, false),
                 ], rows: rows)
-        case ("sys", "identity_columns"), ("sys", "computed_columns"):
-            var rows: [[String?]] = []
-            for object in try await catalog.objects(in: database) where object.type == "U" {
-                for column in object.definition?.columns ?? [] {
-                    if view == "identity_columns", let identity = column.identity {
-                        rows.append([String(object.objectID), column.name, String(column.columnID), String(identity.seed), String(identity.increment)])
-                    } else if view == "computed_columns", let definition = column.computedDefinition {
-                        rows.append([String(object.objectID), column.name, String(column.columnID), definition, bool(column.isPersisted)])
-                    }
-                }
-            }
-            let columns: [(name: String, type: SQLServerType, isNullable: Bool)] =
-                view == "identity_columns"
-                ? [("object_id", .int, false), ("name", sysname, true), ("column_id", .int, false),
-                    ("seed_value", .bigint, true), ("increment_value", .bigint, true)]
-                : [("object_id", .int, false), ("name", sysname, true), ("column_id", .int, false),
-                    ("definition", .nvarcharMax, true), ("is_persisted", .bit, false)]
-            return Contents(columns: columns, rows: rows)
-        case ("sys", "sql_modules"):
-            var rows: [[String?]] = []
-            for object in try await catalog.objects(in: database) where object.type == "V" || object.type == "P" {
-                if let text = try await catalog.module(databaseID: database.id, objectID: object.objectID) {
-                    rows.append([String(object.objectID), text])
-                }
-            }
-            return Contents(columns: [("object_id", .int, false), ("definition", .nvarcharMax, true)], rows: rows)
         case ("information_schema", "tables"):
             let schemas = Dictionary(uniqueKeysWithValues: try await catalog.schemas(in: database).map { ($0.id, $0.name) })
             let rows = try await catalog.objects(in: database).filter { $0.type == "U" || $0.type == "V" }.map {
@@ -351,7 +229,10 @@ enum SystemViews {
                     ("DOMAIN_CATALOG", sysname, true), ("DOMAIN_SCHEMA", sysname, true), ("DOMAIN_NAME", sysname, true),
                 ], rows: rows)
         default:
-            return nil
+            // sys.objects and its kin (SystemViews+Objects.swift), INFORMATION_SCHEMA's constraint
+            // and module views (SystemViews+InformationSchema.swift).
+            if schema == "sys" { return try await objectViewContents(view: view, catalog: catalog, database: database) }
+            return try await informationSchemaContents(view: view, catalog: catalog, database: database)
         }
     }
 

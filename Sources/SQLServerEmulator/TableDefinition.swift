@@ -32,6 +32,8 @@ struct ColumnMetadata: Codable, Hashable, Sendable {
     struct Identity: Codable, Hashable, Sendable {
         var seed: Int64
         var increment: Int64
+        /// `NOT FOR REPLICATION` (`sys.identity_columns.is_not_for_replication`).
+        var notForReplication: Bool?
     }
 
     var columnID: Int
@@ -98,6 +100,15 @@ struct ForeignKeyMetadata: Codable, Hashable, Sendable {
     var referencedColumns: [String]
     var onDelete: String
     var onUpdate: String
+    /// The PostgreSQL constraint clause after `CONSTRAINT name`, to put the constraint back when
+    /// `ALTER TABLE … CHECK CONSTRAINT` re-enables it (nil for constraints made before it was kept).
+    var pgClause: String?
+    /// `ALTER TABLE … NOCHECK CONSTRAINT` (`sys.foreign_keys.is_disabled`): not enforced at all.
+    var isDisabled: Bool?
+    /// Added or re-enabled without checking the existing rows (`is_not_trusted`).
+    var isNotTrusted: Bool?
+    /// `NOT FOR REPLICATION` (`is_not_for_replication`).
+    var notForReplication: Bool?
 }
 
 /// A check constraint.
@@ -109,4 +120,12 @@ struct CheckMetadata: Codable, Hashable, Sendable {
     var definition: String
     /// The column, for a constraint on one column (SQL Server names it in Msg 547).
     var columnName: String?
+    /// The PostgreSQL constraint clause after `CONSTRAINT name` (see ``ForeignKeyMetadata/pgClause``).
+    var pgClause: String?
+    /// `ALTER TABLE … NOCHECK CONSTRAINT` (`sys.check_constraints.is_disabled`).
+    var isDisabled: Bool?
+    /// Added or re-enabled without checking the existing rows (`is_not_trusted`).
+    var isNotTrusted: Bool?
+    /// `NOT FOR REPLICATION` (`is_not_for_replication`).
+    var notForReplication: Bool?
 }

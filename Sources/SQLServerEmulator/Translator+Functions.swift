@@ -189,6 +189,8 @@ extension Translator {
     // MARK: Functions
 
     func function(_ call: FunctionCall, scope: Scope, ctes: [String: TranslatedQuery]) async throws -> TranslatedExpression {
+        // NEXT VALUE FOR, OBJECT_DEFINITION, IDENT_*, TYPE_NAME/TYPE_ID, *PROPERTY (Translator+CatalogFunctions.swift).
+        if let translated = try await catalogFunction(call, scope: scope, ctes: ctes) { return translated }
         let name = call.name.name.value.uppercased()
         if call.name.schema != nil, call.name.schema?.value.lowercased() != "sys", call.name.schema?.value.lowercased() != "dbo" {
             throw SQLServerError(
@@ -410,7 +412,9 @@ extension Translator {
                 sql: "(SELECT s.name FROM sqlserver_catalog.schemas s WHERE s.database_id = \(context.database.id) AND s.schema_id = \(try argument(0).sql))",
                 type: .nvarchar(128))
         case "OBJECT_ID":
-            // 'name' or 'schema.name', brackets allowed; resolved in the current database.
+            // 'name' or 'schema.name', brackets allowed; resolved in the current database. The
+            // optional second argument is the object type ('U', 'P', 'TR', …).
+            let typeFilter = arguments.count > 1 ? " AND o.type = upper(trim(\(try text(1))))" : ""
             let name = "lower(replace(replace(\(try text(0)), '[', ''), ']', ''))"
             let schemaPart = "(CASE WHEN strpos(\(name), '.') > 0 THEN split_part(\(name), '.', 1) ELSE 'dbo' END)"
             let objectPart = "(CASE WHEN strpos(\(name), '.') > 0 THEN split_part(\(name), '.', 2) ELSE \(name) END)"
@@ -418,7 +422,7 @@ extension Translator {
                 sql: """
                     (SELECT o.object_id FROM sqlserver_catalog.objects o JOIN sqlserver_catalog.schemas s \
                     ON s.database_id = o.database_id AND s.schema_id = o.schema_id \
-                    WHERE o.database_id = \(context.database.id) AND s.name_key = \(schemaPart) AND o.name_key = \(objectPart))
+                    WHERE o.database_id = \(context.database.id) AND s.name_key = \(schemaPart) AND o.name_key = \(objectPart)\(typeFilter))
                     """,
                 type: .int)
         case "OBJECT_NAME":

@@ -424,7 +424,7 @@ public struct DropStatement: Hashable, Sendable {
     /// What kind of object is dropped.
     public enum ObjectKind: String, Hashable, Sendable, CaseIterable {
         case table = "TABLE", view = "VIEW", procedure = "PROCEDURE", index = "INDEX", type = "TYPE",
-            schema = "SCHEMA", database = "DATABASE", function = "FUNCTION"
+            schema = "SCHEMA", database = "DATABASE", function = "FUNCTION", trigger = "TRIGGER", sequence = "SEQUENCE"
     }
     /// One dropped object; `table` is set for `DROP INDEX name ON table`.
     public struct Target: Hashable, Sendable {

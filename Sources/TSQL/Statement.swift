@@ -63,9 +63,15 @@ public indirect enum Statement: Hashable, Sendable {
     case createView(CreateViewStatement)
     /// `CREATE|ALTER|CREATE OR ALTER PROCEDURE`.
     case createProcedure(CreateProcedureStatement)
+    /// `CREATE SEQUENCE`.
+    case createSequence(CreateSequenceStatement)
+    /// `CREATE|ALTER|CREATE OR ALTER TRIGGER` (DML triggers).
+    case createTrigger(CreateTriggerStatement)
+    /// `CREATE|ALTER|CREATE OR ALTER FUNCTION`.
+    case createFunction(CreateFunctionStatement)
     /// `ALTER TABLE`.
     case alterTable(AlterTableStatement)
-    /// `DROP TABLE|VIEW|PROCEDURE|INDEX|TYPE|SCHEMA|DATABASE [IF EXISTS] …`.
+    /// `DROP TABLE|VIEW|PROCEDURE|FUNCTION|TRIGGER|SEQUENCE|INDEX|TYPE|SCHEMA|DATABASE [IF EXISTS] …`.
     case drop(DropStatement)
     /// `TRUNCATE TABLE name`.
     case truncateTable(ObjectName)

@@ -28,6 +28,9 @@ extension Parser {
         if isWord("UNIQUE") || isWord("CLUSTERED") || isWord("NONCLUSTERED") || isWord("INDEX") {
             return .createIndex(try parseCreateIndex())
         }
+        if accept("SEQUENCE") {
+            return .createSequence(try parseCreateSequence())
+        }
         return try parseModule(creation: .create, isFirstInBatch: isFirstInBatch, at: createToken, startIndex: startIndex)
     }
 
@@ -82,7 +85,150 @@ extension Parser {
             procedure.definition = text(fromToken: startIndex)
             return .createProcedure(procedure)
         }
+        if isWord("TRIGGER") {
+            guard isFirstInBatch else {
+                throw .mustBeFirst(creation == .alter ? "ALTER TRIGGER" : "CREATE TRIGGER", at: start.location)
+            }
+            advance()
+            return .createTrigger(try parseTrigger(creation: creation, startIndex: startIndex))
+        }
+        if isWord("FUNCTION") {
+            guard isFirstInBatch else {
+                throw .mustBeFirst(creation == .alter ? "ALTER FUNCTION" : "CREATE FUNCTION", at: start.location)
+            }
+            advance()
+            return .createFunction(try parseFunction(creation: creation, startIndex: startIndex))
+        }
         throw syntaxError()
+    }
+
+    /// The rest of `CREATE TRIGGER name ON table …`, after TRIGGER. Only DML triggers (on a table
+    /// or view) parse; a DDL trigger (`ON DATABASE`, `ON ALL SERVER`) is a syntax error here.
+    private func parseTrigger(creation: ModuleCreation, startIndex: Int) throws(TSQLSyntaxError) -> CreateTriggerStatement {
+        let name = try parseObjectName()
+        try expect("ON")
+        if isWord("DATABASE") || isWord("ALL") { throw syntaxError() }
+        var trigger = CreateTriggerStatement(creation: creation, name: name, table: try parseObjectName(), events: [], body: [])
+        if accept("WITH") { trigger.options = try parseModuleOptions() }
+        if accept("AFTER") || accept("FOR") {
+            trigger.timing = .after
+        } else {
+            try expect("INSTEAD")
+            try expect("OF")
+            trigger.timing = .insteadOf
+        }
+        repeat {
+            guard current.kind == .word, let event = CreateTriggerStatement.Event(rawValue: current.value.uppercased()) else {
+                throw syntaxError()
+            }
+            advance()
+            trigger.events.append(event)
+        } while acceptSymbol(",")
+        trigger.notForReplication = try parseNotForReplication()
+        try expect("AS")
+        trigger.body = try parseStatementList()
+        if !atEnd { throw .near(current) }
+        trigger.definition = text(fromToken: startIndex)
+        return trigger
+    }
+
+    /// The rest of `CREATE FUNCTION name (…) RETURNS …`, after FUNCTION.
+    private func parseFunction(creation: ModuleCreation, startIndex: Int) throws(TSQLSyntaxError) -> CreateFunctionStatement {
+        let name = try parseObjectName()
+        guard isSymbol("(") else { throw syntaxError() }
+        let parameters = try parseProcedureParameters()
+        try expect("RETURNS")
+        let returns: CreateFunctionStatement.Returns
+        if current.kind == .variable {
+            let variable = advance().value
+            try expect("TABLE")
+            returns = .tableVariable(variable, try parseTableElements())
+        } else if accept("TABLE") {
+            returns = .table
+        } else {
+            returns = .scalar(try parseDataType())
+        }
+        var function = CreateFunctionStatement(creation: creation, name: name, parameters: parameters, returns: returns)
+        if accept("WITH") { function.options = try parseFunctionOptions() }
+        _ = accept("AS")
+        if case .table = returns {
+            try expect("RETURN")
+            if acceptSymbol("(") {
+                function.query = try parseQuery()
+                try expectSymbol(")")
+            } else {
+                function.query = try parseQuery()
+            }
+        } else {
+            guard isWord("BEGIN") else { throw syntaxError() }
+            let block = try parseStatement()
+            guard case .block(let statements) = block.kind else { throw syntaxError() }
+            function.body = statements
+        }
+        while acceptSymbol(";") {}
+        if !atEnd { throw .near(current) }
+        function.definition = text(fromToken: startIndex)
+        return function
+    }
+
+    /// Function options after WITH: `SCHEMABINDING`, `RETURNS NULL ON NULL INPUT`, `INLINE = ON`,
+    /// `EXECUTE AS CALLER`…, each upper-cased as one entry.
+    private func parseFunctionOptions() throws(TSQLSyntaxError) -> [String] {
+        var options: [String] = []
+        repeat {
+            if isWord("EXECUTE") || isWord("EXEC") {
+                advance()
+                try expect("AS")
+                if current.kind == .string || current.kind == .unicodeString {
+                    options.append("EXECUTE AS " + TSQLPrinter.stringLiteral(advance().value, isUnicode: false))
+                } else {
+                    options.append("EXECUTE AS \(try parseAnyWord().uppercased())")
+                }
+                continue
+            }
+            var words: [String] = []
+            while current.kind == .word || isSymbol("="), !isWord("AS"), !isWord("BEGIN"), !isWord("RETURN") {
+                words.append(advance().value.uppercased())
+            }
+            guard !words.isEmpty else { throw syntaxError() }
+            options.append(words.joined(separator: " "))
+        } while acceptSymbol(",")
+        return options
+    }
+
+    /// The options of `CREATE SEQUENCE name …`, after the name, in any order.
+    private func parseCreateSequence() throws(TSQLSyntaxError) -> CreateSequenceStatement {
+        var sequence = CreateSequenceStatement(name: try parseObjectName())
+        while true {
+            if accept("AS") {
+                sequence.dataType = try parseDataType()
+            } else if accept("START") {
+                try expect("WITH")
+                sequence.start = try parseUnary()
+            } else if accept("INCREMENT") {
+                try expect("BY")
+                sequence.increment = try parseUnary()
+            } else if accept("MINVALUE") {
+                sequence.minimum = try parseUnary()
+            } else if accept("MAXVALUE") {
+                sequence.maximum = try parseUnary()
+            } else if accept("CYCLE") {
+                sequence.isCycling = true
+            } else if accept("CACHE") {
+                sequence.cache = .cache(current.kind == .integer ? try parseUnary() : nil)
+            } else if isWord("NO"), peek().isWord("MINVALUE") || peek().isWord("MAXVALUE") || peek().isWord("CYCLE") || peek().isWord("CACHE") {
+                advance()
+                let word = advance().value.uppercased()
+                switch word {
+                case "MINVALUE": sequence.minimum = nil
+                case "MAXVALUE": sequence.maximum = nil
+                case "CYCLE": sequence.isCycling = false
+                default: sequence.cache = .noCache
+                }
+            } else {
+                return sequence
+            }
+        }
     }
 
     /// `SCHEMABINDING, RECOMPILE, EXECUTE AS OWNER, …` after WITH.

@@ -186,6 +186,11 @@ extension Parser {
                 let type = try parseDataType()
                 try expectSymbol(")")
                 return .cast(value, as: type, isTry: word == "TRY_CAST")
+            case "NEXT" where peek().isWord("VALUE"):
+                advance()
+                advance()
+                try expect("FOR")
+                return .function(FunctionCall.nextValue(for: try parseObjectName()))
             case "CONVERT", "TRY_CONVERT":
                 advance()
                 try expectSymbol("(")
@@ -238,7 +243,15 @@ extension Parser {
             } else {
                 _ = accept("ALL")
             }
-            call.arguments = try parseExpressionList()
+            // A user-defined function's argument may be DEFAULT (its parameter's default value).
+            repeat {
+                if isWord("DEFAULT"), peek().isSymbol(",") || peek().isSymbol(")") {
+                    advance()
+                    call.arguments.append(.default)
+                } else {
+                    call.arguments.append(try parseExpression())
+                }
+            } while acceptSymbol(",")
         }
         try expectSymbol(")")
         if isWord("WITHIN"), peek().isWord("GROUP") {

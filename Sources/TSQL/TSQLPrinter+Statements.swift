@@ -87,6 +87,12 @@ extension Writer {
             if view.withCheckOption { write(" WITH CHECK OPTION") }
         case .createProcedure(let procedure):
             self.procedure(procedure)
+        case .createSequence(let sequence):
+            self.sequence(sequence)
+        case .createTrigger(let trigger):
+            self.trigger(trigger)
+        case .createFunction(let function):
+            self.function(function)
         case .alterTable(let alter):
             alterTable(alter)
         case .drop(let drop):
@@ -509,6 +515,75 @@ extension Writer {
         if withOptions.count != procedure.options.count { write("FOR REPLICATION ") }
         write("AS")
         statementList(procedure.body)
+    }
+
+    mutating func sequence(_ sequence: CreateSequenceStatement) {
+        write("CREATE SEQUENCE \(sequence.name)")
+        if let type = sequence.dataType {
+            write(" AS ")
+            dataType(type)
+        }
+        let clauses: [(String, Expression?)] = [
+            ("START WITH", sequence.start), ("INCREMENT BY", sequence.increment), ("MINVALUE", sequence.minimum),
+            ("MAXVALUE", sequence.maximum),
+        ]
+        for (keyword, value) in clauses {
+            guard let value else { continue }
+            write(" \(keyword) ")
+            expression(value, minimum: 7)
+        }
+        if sequence.isCycling { write(" CYCLE") }
+        switch sequence.cache {
+        case .cache(let size)?:
+            write(" CACHE")
+            if let size {
+                write(" ")
+                expression(size)
+            }
+        case .noCache?: write(" NO CACHE")
+        case nil: break
+        }
+    }
+
+    mutating func trigger(_ trigger: CreateTriggerStatement) {
+        write("\(trigger.creation.rawValue) TRIGGER \(trigger.name) ON \(trigger.table) ")
+        if !trigger.options.isEmpty { write("WITH " + trigger.options.joined(separator: ", ") + " ") }
+        write(trigger.timing.rawValue + " " + trigger.events.map(\.rawValue).joined(separator: ", "))
+        if trigger.notForReplication { write(" NOT FOR REPLICATION") }
+        write(" AS")
+        statementList(trigger.body)
+    }
+
+    mutating func function(_ function: CreateFunctionStatement) {
+        write("\(function.creation.rawValue) FUNCTION \(function.name)(")
+        list(function.parameters) { writer, parameter in
+            writer.write(parameter.name + " ")
+            writer.dataType(parameter.type)
+            if let value = parameter.defaultValue {
+                writer.write(" = ")
+                writer.expression(value, minimum: 7)
+            }
+            if parameter.isReadOnly { writer.write(" READONLY") }
+        }
+        write(") RETURNS ")
+        switch function.returns {
+        case .scalar(let type): dataType(type)
+        case .table: write("TABLE")
+        case .tableVariable(let variable, let elements):
+            write("\(variable) TABLE (")
+            list(elements) { $0.tableElement($1) }
+            write(")")
+        }
+        if !function.options.isEmpty { write(" WITH " + function.options.joined(separator: ", ")) }
+        write(" AS")
+        newline()
+        if let query = function.query {
+            write("RETURN (")
+            self.query(query)
+            write(")")
+        } else {
+            block(function.body)
+        }
     }
 
     mutating func alterTable(_ alter: AlterTableStatement) {

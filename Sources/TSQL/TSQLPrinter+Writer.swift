@@ -175,6 +175,10 @@ struct Writer {
     }
 
     mutating func functionCall(_ call: FunctionCall) {
+        if let sequence = call.nextValueSequence {
+            write("NEXT VALUE FOR \(sequence)")
+            return
+        }
         // Built-ins that are reserved words (LEFT, COALESCE…) must stay bare to remain built-ins.
         if call.name.partCount == 1, TSQLPrinter.isRegularIdentifier(call.name.name.value) {
             write(call.name.name.value)

@@ -30,6 +30,14 @@ extension Statement {
             procedure.definition = ""
             procedure.body = strip(procedure.body)
             return .createProcedure(procedure)
+        case .createTrigger(var trigger):
+            trigger.definition = ""
+            trigger.body = strip(trigger.body)
+            return .createTrigger(trigger)
+        case .createFunction(var function):
+            function.definition = ""
+            function.body = strip(function.body)
+            return .createFunction(function)
         default:
             return self
         }
