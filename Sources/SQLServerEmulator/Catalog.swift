@@ -226,6 +226,31 @@ struct Catalog: Sendable {
             [.int64(Int64(table.database.id)), .int64(Int64(table.objectID)), .text(try Self.encode(table.definition))])
     }
 
+    /// Gives an object a new name (`sp_rename`); its PostgreSQL storage keeps its own name.
+    func renameObject(databaseID: Int, objectID: Int, to name: String) async throws {
+        try await connection.query(
+            """
+            UPDATE sqlserver_catalog.objects SET name = $3, name_key = $4, modify_date = localtimestamp
+            WHERE database_id = $1 AND object_id = $2
+            """,
+            [.int64(Int64(databaseID)), .int64(Int64(objectID)), .text(name), .text(name.lowercased())])
+    }
+
+    /// The tables whose foreign keys reference the table `objectID` (not the table itself).
+    func referencingTableRecords(in database: DatabaseRecord, objectID: Int) async throws -> [TableRecord] {
+        let rows = try await connection.query(
+            """
+            SELECT DISTINCT p.object_id FROM sqlserver_catalog.objects p
+            WHERE p.database_id = $1 AND p.type = 'U' AND p.object_id <> $2
+              AND (p.definition -> 'foreignKeys') @> jsonb_build_array(jsonb_build_object('referencedObjectID', $2::integer))
+            """, [.int64(Int64(database.id)), .int64(Int64(objectID))])
+        var tables: [TableRecord] = []
+        for row in rows {
+            if let table = try await self.table(in: database, objectID: try row.decode(Int.self, at: 0)) { tables.append(table) }
+        }
+        return tables
+    }
+
     /// Deletes an object and the objects whose parent it is (a table's constraints).
     func deleteObject(databaseID: Int, objectID: Int) async throws {
         try await connection.query(

@@ -78,6 +78,7 @@ extension EngineSession {
     {
         // Change data capture's sys.sp_cdc_* procedures (CDC/EngineSession+CDCProcedures.swift).
         if let outcome = try await runCDCProcedure(name, arguments: arguments, into: &results) { return outcome }
+        if let outcome = try await runRename(name, arguments: arguments, into: &results) { return outcome }
         let notFound = SQLServerError(
             code: .storedProcedureNotFound, message: "Could not find stored procedure '\(name.description)'.", abortsBatch: true)
         let definition: String? = try await atomically {
