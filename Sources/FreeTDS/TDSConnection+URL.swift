@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 extension TDSConnection.Configuration {
     /// Reads a SQL Server address, `sqlserver://user:password@host[:port]/database`.
