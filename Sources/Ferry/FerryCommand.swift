@@ -11,6 +11,7 @@ struct FerryCommand: AsyncParsableCommand {
         subcommands: [ConvertCommand.self, DemoCommand.self, LogCommand.self, TaskCommand.self, ValidateCommand.self,
             SinkCommand.self,
             StatusCommand.self,
+            SourceCommand.self,
         ]
     )
 

@@ -1,0 +1,189 @@
+import FerryCore
+import FreeTDS
+import Logging
+import EventLog
+
+/// The full load: reads the selected tables (in parallel, large ones in key ranges) and
+/// publishes `op: "r"` events; records each finished table in the checkpoint.
+struct Snapshotter: Sendable {
+    let configuration: SourceConfiguration
+    let publisher: EventPublisher
+    let statistics: SourceStatistics
+    let connect: @Sendable () async throws -> TDSConnection
+    let logger: Logger
+
+    /// One piece of work: a table, or a key range of one.
+    struct Unit: Sendable {
+        var table: CapturedTable
+        var schema: TableSchema
+        var range: ClosedRange<Int64>?
+        var keyColumn: String?
+    }
+
+    /// Tracks units and writes the checkpoint when a table's last unit is durable.
+    actor Progress {
+        private var remainingPerTable: [TableIdentity: Int]
+        private var remainingUnits: Int
+        private(set) var checkpoint: SourceCheckpoint
+        private let publisher: EventPublisher
+
+        init(units: [Unit], checkpoint: SourceCheckpoint, publisher: EventPublisher) {
+            var counts: [TableIdentity: Int] = [:]
+            for unit in units { counts[unit.table.identity, default: 0] += 1 }
+            remainingPerTable = counts
+            remainingUnits = units.count
+            unitsReading = units.count
+            self.checkpoint = checkpoint
+            self.publisher = publisher
+        }
+
+        private var unitsReading: Int = 0
+
+        /// Called once per unit when it has read its rows: whether it is the last unit to do so
+        /// (its last row is the snapshot's last). Counting down here, in one actor call, means two
+        /// units finishing together cannot both miss (or both claim) the mark.
+        func finishReading() -> Bool {
+            unitsReading -= 1
+            return unitsReading == 0
+        }
+
+        func finish(_ table: TableIdentity) async throws {
+            remainingUnits -= 1
+            remainingPerTable[table, default: 1] -= 1
+            guard remainingPerTable[table] == 0 else { return }
+            checkpoint.snapshotCompleted.insert(table)
+            checkpoint.timestampMilliseconds = EventPublisher.nowMilliseconds()
+            // Completion sets only grow, so a later write never loses an earlier table.
+            try await publisher.store(checkpoint)
+        }
+    }
+
+    /// Reads every table not yet completed in `checkpoint` and returns the checkpoint with all of them completed.
+    func run(tables: [CapturedTable], checkpoint: SourceCheckpoint) async throws -> SourceCheckpoint {
+        let control = try await connect()
+        let snapshotIsolation = try await SourceCatalog(database: configuration.database).allowsSnapshotIsolation(control)
+        var units: [Unit] = []
+        for table in configuration.selection.loadOrder(tables) where !checkpoint.snapshotCompleted.contains(table.identity) {
+            units.append(contentsOf: try await plan(table, control))
+        }
+        await control.close()
+        logger.info("snapshot starting", metadata: ["tables": "\(Set(units.map(\.table.identity)).count)", "units": "\(units.count)",
+                                                    "isolation": "\(snapshotIsolation ? "SNAPSHOT" : "READ COMMITTED")",
+                                                    "snapshot_lsn": "\(checkpoint.snapshotLSN?.description ?? "none")"])
+        let progress = Progress(units: units, checkpoint: checkpoint, publisher: publisher)
+        let queue = UnitQueue(units)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<min(configuration.maxFullLoadSubTasks, max(1, units.count)) {
+                group.addTask {
+                    let connection = try await connect()
+                    defer { Task { await connection.close() } }
+                    while let unit = await queue.next() {
+                        try Task.checkCancellation()
+                        try await read(unit, connection: connection, snapshotIsolation: snapshotIsolation, snapshotLSN: checkpoint.snapshotLSN, progress: progress)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        return await progress.checkpoint
+    }
+
+    /// The units of one table: key ranges when it is large and keyed by one integer column.
+    private func plan(_ table: CapturedTable, _ connection: TDSConnection) async throws -> [Unit] {
+        let schema = try table.currentSchema()
+        let whole = [Unit(table: table, schema: schema, range: nil, keyColumn: nil)]
+        guard table.primaryKey.count == 1, let key = schema.column(named: table.primaryKey[0]), key.type.category == .integer else { return whole }
+        let name = try qualifiedName(table.identity)
+        let column = try TDSLiteral.identifier(key.name)
+        let rows = try await connection.query("SELECT COUNT_BIG(*), MIN(\(column)), MAX(\(column)) FROM \(name)")
+        guard let row = rows.first, let count = row[0].int64Value, count > Int64(configuration.snapshotPartitionRows),
+              let low = row[1].int64Value, let high = row[2].int64Value else { return whole }
+        return SnapshotPlanner.ranges(minimum: low, maximum: high, rowCount: count, rowsPerRange: configuration.snapshotPartitionRows)
+            .map { Unit(table: table, schema: schema, range: $0, keyColumn: key.name) }
+    }
+
+    private func read(_ unit: Unit, connection: TDSConnection, snapshotIsolation: Bool, snapshotLSN: LSN?, progress: Progress) async throws {
+        let identity = unit.table.identity
+        let projection = try ColumnProjection(columns: unit.schema.columns)
+        var sql = "SELECT \(projection.selectList.joined(separator: ", ")) FROM \(try qualifiedName(identity))"
+        var conditions: [String] = []
+        if let range = unit.range, let key = unit.keyColumn {
+            let column = try TDSLiteral.identifier(key)
+            conditions.append("\(column) >= \(range.lowerBound) AND \(column) <= \(range.upperBound)")
+        }
+        // DMS source filters are pushed down to SQL Server.
+        if let filter = try configuration.selection.rowFilter(for: unit.schema).whereClause { conditions.append("(\(filter))") }
+        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+        if snapshotIsolation {
+            _ = try await connection.execute("SET TRANSACTION ISOLATION LEVEL SNAPSHOT; BEGIN TRANSACTION")
+        }
+        var pending: [OutgoingRecordBatch] = []
+        var batch = OutgoingRecordBatch()
+        var held: [ColumnValue]?
+        var count: Int64 = 0
+        func flushIfFull() async throws {
+            guard batch.records.count >= configuration.batchSize else { return }
+            try await publisher.append(batch.records)
+            await statistics.recordSnapshotRows(identity, batch.rows)
+            batch = OutgoingRecordBatch()
+        }
+        do {
+            for try await row in try await connection.stream(sql, chunkSize: 512).rows {
+                let values = try projection.decode(row.values, from: 0)
+                if let previous = held {
+                    let event = try EventBuilder.readEvent(values: previous, columns: unit.schema.columns, table: identity, prefix: configuration.prefix,
+                                                           snapshotLSN: snapshotLSN, snapshot: .true, nowMilliseconds: EventPublisher.nowMilliseconds())
+                    batch.add(try publisher.records(for: event, schema: unit.schema))
+                    try await flushIfFull()
+                }
+                held = values
+                count += 1
+            }
+            if snapshotIsolation { _ = try await connection.execute("COMMIT") }
+        } catch {
+            if snapshotIsolation { _ = try? await connection.execute("IF @@TRANCOUNT > 0 ROLLBACK") }
+            throw error
+        }
+        if held == nil { _ = await progress.finishReading() }
+        if let last = held {
+            let marker: SourceInfo.Snapshot = await progress.finishReading() ? .last : .true
+            let event = try EventBuilder.readEvent(values: last, columns: unit.schema.columns, table: identity, prefix: configuration.prefix,
+                                                   snapshotLSN: snapshotLSN, snapshot: marker, nowMilliseconds: EventPublisher.nowMilliseconds())
+            batch.add(try publisher.records(for: event, schema: unit.schema))
+        }
+        pending.append(batch)
+        for part in pending where !part.records.isEmpty {
+            try await publisher.append(part.records)
+            await statistics.recordSnapshotRows(identity, part.rows)
+        }
+        logger.debug("snapshot unit read", metadata: ["table": "\(identity)", "rows": "\(count)",
+                                                      "range": "\(unit.range.map { "\($0.lowerBound)...\($0.upperBound)" } ?? "all")"])
+        try await progress.finish(identity)
+    }
+
+    private func qualifiedName(_ table: TableIdentity) throws -> String {
+        try TDSLiteral.qualifiedIdentifier(table.schema, table.table)
+    }
+}
+
+/// Records of one append with the number of rows they carry.
+struct OutgoingRecordBatch {
+    var records: [OutgoingRecord] = []
+    var rows: Int64 = 0
+    mutating func add(_ eventRecords: [OutgoingRecord]) {
+        records.append(contentsOf: eventRecords)
+        rows += 1
+    }
+}
+
+/// Hands out snapshot units to the workers.
+actor UnitQueue {
+    private var units: [Snapshotter.Unit]
+    private var position = 0
+    init(_ units: [Snapshotter.Unit]) { self.units = units }
+    func next() -> Snapshotter.Unit? {
+        guard position < units.count else { return nil }
+        defer { position += 1 }
+        return units[position]
+    }
+}

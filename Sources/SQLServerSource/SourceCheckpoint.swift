@@ -1,0 +1,104 @@
+import Foundation
+public import FerryCore
+
+/// The source's position, stored in the compacted `<prefix>.offsets` topic under one key per
+/// database: where the snapshot stands (its LSN and the tables already read) and the last LSN
+/// whose events are all durable in the log.
+public struct SourceCheckpoint: Hashable, Sendable {
+    /// Where the source is.
+    public enum Phase: String, Hashable, Sendable, Codable {
+        /// The snapshot is running; ``snapshotCompleted`` lists the tables already read.
+        case snapshot
+        /// Streaming from ``position``.
+        case streaming
+    }
+
+    /// Snapshot or streaming.
+    public var phase: Phase
+    /// The max LSN recorded before the snapshot read anything; streaming starts after it.
+    public var snapshotLSN: LSN?
+    /// Tables whose snapshot is complete and durable: never read again.
+    public var snapshotCompleted: Set<TableIdentity>
+    /// The last LSN all of whose changes are durable in the log.
+    public var position: LSN?
+    /// The capture instance each table was read from at ``position``.
+    public var captureInstances: [TableIdentity: String]
+    /// When the checkpoint was written, milliseconds since 1970-01-01 UTC.
+    public var timestampMilliseconds: Int64
+
+    /// Makes a checkpoint.
+    public init(phase: Phase, snapshotLSN: LSN? = nil, snapshotCompleted: Set<TableIdentity> = [], position: LSN? = nil,
+                captureInstances: [TableIdentity: String] = [:], timestampMilliseconds: Int64 = 0) {
+        self.phase = phase
+        self.snapshotLSN = snapshotLSN
+        self.snapshotCompleted = snapshotCompleted
+        self.position = position
+        self.captureInstances = captureInstances
+        self.timestampMilliseconds = timestampMilliseconds
+    }
+
+    /// The format version written in every checkpoint.
+    public static let formatVersion = 1
+
+    private struct Stored: Codable {
+        var version: Int
+        var phase: Phase
+        var snapshot_lsn: String?
+        var snapshot_completed: [String]
+        var position: String?
+        var capture_instances: [String: String]
+        var ts_ms: Int64
+    }
+
+    /// The record key: `{"db":"<database>","source":"<prefix>"}`.
+    public static func key(prefix: String, database: String) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return Array((try? encoder.encode(["source": prefix, "db": database])) ?? Data())
+    }
+
+    /// The record value (JSON).
+    public func encoded() -> [UInt8] {
+        let stored = Stored(version: Self.formatVersion, phase: phase, snapshot_lsn: snapshotLSN?.description,
+                            snapshot_completed: snapshotCompleted.sorted().map(Self.name),
+                            position: position?.description,
+                            capture_instances: Dictionary(uniqueKeysWithValues: captureInstances.map { (Self.name($0.key), $0.value) }),
+                            ts_ms: timestampMilliseconds)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return Array((try? encoder.encode(stored)) ?? Data())
+    }
+
+    /// Reads a value written by ``encoded()``; throws naming the field at fault.
+    public init(decoding bytes: [UInt8]) throws(SourceError) {
+        let stored: Stored
+        do { stored = try JSONDecoder().decode(Stored.self, from: Data(bytes)) } catch {
+            throw SourceError(.invalidCheckpoint, "the stored checkpoint is not valid JSON of this version: \(error)")
+        }
+        guard stored.version == Self.formatVersion else {
+            throw SourceError(.invalidCheckpoint, "the stored checkpoint has version \(stored.version); this build reads \(Self.formatVersion)", context: ["field": "version"])
+        }
+        func lsn(_ text: String?, _ field: String) throws(SourceError) -> LSN? {
+            guard let text else { return nil }
+            guard let value = LSN(text) else { throw SourceError(.invalidCheckpoint, "'\(field)' is not an LSN: \(text)", context: ["field": field]) }
+            return value
+        }
+        var completed = Set<TableIdentity>()
+        for name in stored.snapshot_completed { completed.insert(try Self.table(name, field: "snapshot_completed")) }
+        var instances: [TableIdentity: String] = [:]
+        for (name, instance) in stored.capture_instances { instances[try Self.table(name, field: "capture_instances")] = instance }
+        self.init(phase: stored.phase, snapshotLSN: try lsn(stored.snapshot_lsn, "snapshot_lsn"), snapshotCompleted: completed,
+                  position: try lsn(stored.position, "position"), captureInstances: instances, timestampMilliseconds: stored.ts_ms)
+    }
+
+    /// `database.schema.table` — the parts are checked as topic name parts, so they hold no dots.
+    private static func name(_ table: TableIdentity) -> String { table.description }
+
+    private static func table(_ text: String, field: String) throws(SourceError) -> TableIdentity {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty }) else {
+            throw SourceError(.invalidCheckpoint, "'\(field)' holds '\(text)', not database.schema.table", context: ["field": field])
+        }
+        return TableIdentity(database: String(parts[0]), schema: String(parts[1]), table: String(parts[2]))
+    }
+}
