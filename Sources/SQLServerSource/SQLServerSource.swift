@@ -114,7 +114,9 @@ public final class SQLServerSource: Service, Sendable {
                 logger.info("snapshot complete", metadata: ["snapshot_lsn": "\(state.snapshotLSN?.description ?? "-")"])
                 checkpoint = state
             } else {
-                let start = try await catalog.maxLSN(control) ?? .zero
+                // The checkpoint position is the last LSN read: start just before the requested one.
+                let start: LSN
+                if let requested = configuration.cdcStartPosition { start = requested.decremented() ?? .zero } else { start = try await catalog.maxLSN(control) ?? .zero }
                 var state = SourceCheckpoint(phase: .streaming, position: start, timestampMilliseconds: EventPublisher.nowMilliseconds())
                 for table in tables { if let instance = table.instance(at: start.incremented() ?? start) { state.captureInstances[table.identity] = instance.name } }
                 try await publisher.store(state)
