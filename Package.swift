@@ -184,7 +184,7 @@ let package = Package(
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "Kafka", "SQLite", "FerryTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "TDSServerTests", dependencies: ["TDSServer", "FreeTDS", "CFreeTDS"], swiftSettings: swiftSettings),
         .testTarget(name: "FerryCoreTests", dependencies: ["FerryCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "TSQLTests", dependencies: ["TSQL"], swiftSettings: swiftSettings),
+        .testTarget(name: "TSQLTests", dependencies: ["TSQL", "SQLServerEmulator"], swiftSettings: swiftSettings),
         .testTarget(name: "SQLServerEmulatorServerTests", dependencies: ["SQLServerEmulator", "TDSServer", "FreeTDS", "FerryTestSupport", "Postgres"], swiftSettings: swiftSettings),
         .testTarget(name: "SQLServerSourceTests", dependencies: ["SQLServerSource", "SQLServerEmulator", "TDSServer", "FreeTDS", "EventLog", "FerryCore", "Postgres", "FerryTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "PostgresSinkTests", dependencies: ["PostgresSink", "EventLog", "FerryCore", "Postgres", "FerryTestSupport"], swiftSettings: swiftSettings),

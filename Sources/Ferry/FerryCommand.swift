@@ -10,8 +10,8 @@ struct FerryCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [ConvertCommand.self, DemoCommand.self, LogCommand.self, RunCommand.self, TaskCommand.self, ValidateCommand.self,
             SinkCommand.self,
-            StatusCommand.self,
             SourceCommand.self,
+            StatusCommand.self,
         ]
     )
 

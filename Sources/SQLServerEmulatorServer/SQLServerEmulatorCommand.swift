@@ -15,8 +15,16 @@ struct SQLServerEmulatorCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The address to listen on, HOST:PORT.")
     var listen: String = "127.0.0.1:1433"
 
-    @Option(name: .long, help: "The PostgreSQL URL the emulator keeps its databases in.")
-    var postgres: String
+    @Option(name: .customLong("postgres"), help: "The PostgreSQL URL the emulator keeps its databases in (required to serve).")
+    var postgresURL: String?
+
+    @Option(
+        name: .customLong("print-sample"),
+        help: "Print a sample database's T-SQL script (with GO separators, for sqlcmd or tsql) and exit, e.g. to seed a real SQL Server.")
+    var printSample: String?
+
+    /// `--postgres`, checked by ``validateEndpoint()`` before anything is served.
+    private var postgres: String { postgresURL ?? "" }
 
     @Option(name: .long, help: "The SQL login accepted.")
     var user: String = "sa"
@@ -43,6 +51,13 @@ struct SQLServerEmulatorCommand: AsyncParsableCommand {
         let command: Self
         do {
             command = try parse()
+            if let name = command.printSample {
+                guard let sample = SampleDatabases.named(name) else {
+                    throw ValidationError("--print-sample \(name) is not a sample; choose from \(SampleDatabases.all.map(\.name).joined(separator: ", "))")
+                }
+                print(sample.script, terminator: "")
+                Foundation.exit(0)
+            }
             try command.validateEndpoint()
         } catch {
             let code = exitCode(for: error)
@@ -71,6 +86,7 @@ struct SQLServerEmulatorCommand: AsyncParsableCommand {
 
     private func validateEndpoint() throws {
         _ = try endpoint()
+        guard postgresURL != nil else { throw ValidationError("--postgres is required: the PostgreSQL URL the emulator keeps its databases in") }
         guard let components = URLComponents(string: postgres), let scheme = components.scheme,
               scheme == "postgresql" || scheme == "postgres" else {
             throw ValidationError("--postgres must be a postgresql:// URL")

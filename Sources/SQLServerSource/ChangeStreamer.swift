@@ -158,7 +158,6 @@ final class ChangeStreamer {
         var transaction: (lsn: LSN, counts: [(table: TableIdentity, count: Int64)], total: Int64)?
         var lastCompleted: LSN?
         do {
-            defer { }
             while true {
                 let change = try await merger.next()
                 if let open = transaction, change?.commitLSN != open.lsn {

@@ -117,7 +117,6 @@ struct Snapshotter: Sendable {
         if snapshotIsolation {
             _ = try await connection.execute("SET TRANSACTION ISOLATION LEVEL SNAPSHOT; BEGIN TRANSACTION")
         }
-        var pending: [OutgoingRecordBatch] = []
         var batch = OutgoingRecordBatch()
         var held: [ColumnValue]?
         var count: Int64 = 0
@@ -151,10 +150,9 @@ struct Snapshotter: Sendable {
                                                    snapshotLSN: snapshotLSN, snapshot: marker, nowMilliseconds: EventPublisher.nowMilliseconds())
             batch.add(try publisher.records(for: event, schema: unit.schema))
         }
-        pending.append(batch)
-        for part in pending where !part.records.isEmpty {
-            try await publisher.append(part.records)
-            await statistics.recordSnapshotRows(identity, part.rows)
+        if !batch.records.isEmpty {
+            try await publisher.append(batch.records)
+            await statistics.recordSnapshotRows(identity, batch.rows)
         }
         logger.debug("snapshot unit read", metadata: ["table": "\(identity)", "rows": "\(count)",
                                                       "range": "\(unit.range.map { "\($0.lowerBound)...\($0.upperBound)" } ?? "all")"])
