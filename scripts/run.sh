@@ -147,7 +147,7 @@ done
 full_load_applied() {
   local table rows
   for table in $tables; do
-    rows=$(target_sql "SELECT full_load_rows FROM ferry.table_statistics WHERE source_table = '$database.HumanResources.$table' AND state = 'Table completed'" 2>/dev/null) || return 1
+    rows=$(target_sql "SELECT full_load_rows FROM ferry.table_statistics WHERE source_table = '$database.HumanResources.$table'" 2>/dev/null) || return 1
     [ "${rows:-0}" = "${source_rows[$table]}" ] || { [ "${source_rows[$table]}" = 0 ] && [ -z "$rows" ]; } || return 1
   done
 }

@@ -638,7 +638,8 @@ final class SinkEngine {
             ON CONFLICT (sink, source_table) DO UPDATE SET "offset" = EXCLUDED."offset", lsn = EXCLUDED.lsn
             """, [.text(configuration.name), .text(change.table.description), .int64(pending.record.offset), .text(change.lsn.description)])
         let target = draft.tables[change.table]?.target.description ?? configuration.mapping.table(change.table)?.description ?? change.table.description
-        statistics[change.table, default: TableStatisticsDelta(target: target)].ddls += 1
+        // A first capture (no old columns: the table's initial schema) is not a DDL the source ran.
+        statistics[change.table, default: TableStatisticsDelta(target: target)].ddls += change.oldColumns == nil ? 0 : 1
         if change.newColumns == nil { statistics[change.table]!.state = "Table dropped" }
         logger.info("schema change applied", metadata: ["table": "\(change.table)", "lsn": "\(change.lsn)"])
     }
