@@ -176,9 +176,23 @@ final class SinkEngine {
 
     // MARK: Start
 
+    /// A target connection that, as AWS DMS does on a PostgreSQL target, applies with
+    /// `session_replication_role = replica`: foreign keys and user triggers do not fire, so tables
+    /// loaded in parallel (children before parents) and changes the source already checked apply.
+    /// Without the privilege to set it the sink warns and applies with the checks on.
+    private func connectTarget() async throws -> PostgresConnection {
+        let connection = try await PostgresConnection.connect(url: targetURL, logger: logger)
+        do {
+            try await connection.execute("SET session_replication_role = replica")
+        } catch {
+            logger.warning("cannot set session_replication_role = replica; foreign keys and triggers on the target stay active", metadata: ["error": "\(error)"])
+        }
+        return connection
+    }
+
     private func start() async throws {
         await connection?.close()
-        let connection = try await PostgresConnection.connect(url: targetURL, logger: logger)
+        let connection = try await connectTarget()
         self.connection = connection
         try await store.prepare(connection)
         try await connection.execute("""
@@ -413,7 +427,7 @@ final class SinkEngine {
                 try await Task.sleep(for: delay)
                 if !(await connection?.isConnected ?? false) || (error as? PostgresError)?.code == .connectionLost {
                     await connection?.close()
-                    connection = try? await PostgresConnection.connect(url: targetURL, logger: logger)
+                    connection = try? await connectTarget()
                 }
             }
         }
