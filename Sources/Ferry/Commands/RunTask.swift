@@ -53,7 +53,12 @@ final class RunTask: Service, Sendable {
 
     func run() async throws {
         let first = try SQLServerSource(connection: source.connection, log: log, configuration: sourceConfiguration, logger: logger)
-        state.set(phase: plan.sourceMigrationType == .cdc ? "change processing" : "full load", statistics: first.statistics)
+        let phase = switch plan.sourceMigrationType {
+        case .cdc: "change processing"
+        case .fullLoad: "full load"
+        case .fullLoadAndCDC: "full load and change processing"
+        }
+        state.set(phase: phase, statistics: first.statistics)
         guard try await runStage(source: first, drain: false) else { return }
         if plan.stop == .never {
             // The source ended on its own (its stop LSN): apply what it wrote, then end.
