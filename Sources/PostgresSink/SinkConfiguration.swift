@@ -85,6 +85,11 @@ public struct SinkConfiguration: Sendable {
     public var stopWhenCaughtUp: Bool
     /// How many times a transient error (lost connection, serialization failure, deadlock) is retried.
     public var maximumRetries: Int
+    /// Apply with `session_replication_role = replica`, as AWS DMS does on a PostgreSQL target:
+    /// foreign keys and user triggers do not fire, so tables loaded in parallel (children before
+    /// parents) apply. Off by default; `ferry run` turns it on. Needs a superuser on the target;
+    /// without the privilege the sink warns and applies with the checks on.
+    public var replicaSessionRole: Bool = false
 
     /// Makes a configuration with DMS's defaults (`CommitRate` 10000, `BatchApplyTimeoutMin` 1 s,
     /// `BatchApplyTimeoutMax` 30 s, `LOG_ERROR`, `DO_NOTHING`, every DDL applied).

@@ -176,12 +176,11 @@ final class SinkEngine {
 
     // MARK: Start
 
-    /// A target connection that, as AWS DMS does on a PostgreSQL target, applies with
-    /// `session_replication_role = replica`: foreign keys and user triggers do not fire, so tables
-    /// loaded in parallel (children before parents) and changes the source already checked apply.
-    /// Without the privilege to set it the sink warns and applies with the checks on.
+    /// A target connection; with ``SinkConfiguration/replicaSessionRole`` in
+    /// `session_replication_role = replica` (foreign keys and user triggers off, as DMS applies).
     private func connectTarget() async throws -> PostgresConnection {
         let connection = try await PostgresConnection.connect(url: targetURL, logger: logger)
+        guard configuration.replicaSessionRole else { return connection }
         do {
             try await connection.execute("SET session_replication_role = replica")
         } catch {

@@ -149,6 +149,8 @@ struct RunCommand: AsyncParsableCommand {
         let targetSchema = settings.targetMetadata.targetSchema.isEmpty ? nil : settings.targetMetadata.targetSchema
         var sinkConfiguration = SinkConfiguration(name: name ?? prefix, prefix: prefix)
         sinkConfiguration.apply(settings)
+        // As DMS on a PostgreSQL target: tables loaded in parallel must not trip each other's foreign keys.
+        sinkConfiguration.replicaSessionRole = true
         sinkConfiguration.mapping = SinkTableMapping(tableMappings: mappings ?? .includeEverything, targetSchema: targetSchema)
 
         let logAddress = log ?? Self.defaultLogPath(database: url.database)
