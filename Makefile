@@ -1,9 +1,15 @@
 # The two entry points the README starts with, and a few more.
-.PHONY: run test build benchmark postgres-start postgres-stop clean
+.PHONY: run demo test build benchmark postgres-start postgres-stop clean
 
-## Runs the main job on the embedded defaults (local PostgreSQL, embedded event log).
+## The HumanResources walkthrough end to end (emulator, convert, ferry run full-load-and-cdc,
+## an insert and an ADD COLUMN, status, validate) on a local PostgreSQL and the embedded log; exits.
 run:
 	scripts/run.sh
+
+## Synthetic change events through the embedded log into PostgreSQL (no SQL Server needed).
+demo:
+	scripts/install-deps.sh && swift build -c release --product ferry && mkdir -p .ferry && \
+	  .build/release/ferry demo --log .ferry/demo.log --target "$$(scripts/postgres.sh start)"
 
 ## Runs every test (installs system packages, starts the test PostgreSQL cluster).
 test:

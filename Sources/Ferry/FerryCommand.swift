@@ -8,7 +8,7 @@ struct FerryCommand: AsyncParsableCommand {
         commandName: "ferry",
         abstract: "Change data capture from SQL Server to PostgreSQL.",
         version: "0.1.0",
-        subcommands: [ConvertCommand.self, DemoCommand.self, LogCommand.self, TaskCommand.self, ValidateCommand.self,
+        subcommands: [ConvertCommand.self, DemoCommand.self, LogCommand.self, RunCommand.self, TaskCommand.self, ValidateCommand.self,
             SinkCommand.self,
             SourceCommand.self,
             StatusCommand.self,

@@ -88,6 +88,12 @@ public struct SinkConfiguration: Sendable {
     /// DMS's `awsdms_*` control tables to write on the target (`ControlTablesSettings`); `nil` writes none.
     public var dmsControlTables: DMSControlTables? = nil
 
+    /// Apply with `session_replication_role = replica`, as AWS DMS does on a PostgreSQL target:
+    /// foreign keys and user triggers do not fire, so tables loaded in parallel (children before
+    /// parents) apply. Off by default; `ferry run` turns it on. Needs a superuser on the target;
+    /// without the privilege the sink warns and applies with the checks on.
+    public var replicaSessionRole: Bool = false
+
     /// Makes a configuration with DMS's defaults (`CommitRate` 10000, `BatchApplyTimeoutMin` 1 s,
     /// `BatchApplyTimeoutMax` 30 s, `LOG_ERROR`, `DO_NOTHING`, every DDL applied).
     public init(name: String, prefix: String, mapping: SinkTableMapping = .init(), additionalTables: [TableIdentity] = [],

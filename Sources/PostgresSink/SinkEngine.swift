@@ -191,9 +191,22 @@ final class SinkEngine {
 
     // MARK: Start
 
+    /// A target connection; with ``SinkConfiguration/replicaSessionRole`` in
+    /// `session_replication_role = replica` (foreign keys and user triggers off, as DMS applies).
+    private func connectTarget() async throws -> PostgresConnection {
+        let connection = try await PostgresConnection.connect(url: targetURL, logger: logger)
+        guard configuration.replicaSessionRole else { return connection }
+        do {
+            try await connection.execute("SET session_replication_role = replica")
+        } catch {
+            logger.warning("cannot set session_replication_role = replica; foreign keys and triggers on the target stay active", metadata: ["error": "\(error)"])
+        }
+        return connection
+    }
+
     private func start() async throws {
         await connection?.close()
-        let connection = try await PostgresConnection.connect(url: targetURL, logger: logger)
+        let connection = try await connectTarget()
         self.connection = connection
         try await store.prepare(connection)
         try await connection.execute("""
@@ -429,7 +442,7 @@ final class SinkEngine {
                 try await Task.sleep(for: delay)
                 if !(await connection?.isConnected ?? false) || (error as? PostgresError)?.code == .connectionLost {
                     await connection?.close()
-                    connection = try? await PostgresConnection.connect(url: targetURL, logger: logger)
+                    connection = try? await connectTarget()
                 }
             }
         }
@@ -657,7 +670,8 @@ final class SinkEngine {
             ON CONFLICT (sink, source_table) DO UPDATE SET "offset" = EXCLUDED."offset", lsn = EXCLUDED.lsn
             """, [.text(configuration.name), .text(change.table.description), .int64(pending.record.offset), .text(change.lsn.description)])
         let target = draft.tables[change.table]?.target.description ?? configuration.mapping.table(change.table)?.description ?? change.table.description
-        statistics[change.table, default: TableStatisticsDelta(target: target)].ddls += 1
+        // A first capture (no old columns: the table's initial schema) is not a DDL the source ran.
+        statistics[change.table, default: TableStatisticsDelta(target: target)].ddls += change.oldColumns == nil ? 0 : 1
         if change.newColumns == nil { statistics[change.table]!.state = "Table dropped" }
         logger.info("schema change applied", metadata: ["table": "\(change.table)", "lsn": "\(change.lsn)"])
     }

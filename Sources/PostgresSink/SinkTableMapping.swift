@@ -45,21 +45,30 @@ extension SinkTableMapping {
     /// transformation rules rename schemas, tables and columns and exclude columns; `folding`
     /// applies last (lowercase by default, as `ferry convert` names objects).
     ///
+    /// With the default lowercase folding this is ``TableMappings/ferryTarget(for:targetSchema:)``
+    /// — the naming `ferry convert` creates tables with and `ferry validate` reads — so without a
+    /// `TargetSchema` the schema is SCT's `<database>_<schema>`, not the bare source schema.
+    ///
     /// Added columns, changed data types and redefined keys are `ferry convert`'s business: the
     /// sink writes the source columns under their mapped names.
     public init(tableMappings: TableMappings, targetSchema: String?, folding: NameFolding = .lowercase) {
         let schemaName = targetSchema ?? ""
+        // One naming for convert, validate and the sink: ferryTarget when folding to lower case.
+        let naming: @Sendable (TableSchema) throws -> TargetTable = { shell in
+            folding == .lowercase ? try tableMappings.ferryTarget(for: shell, targetSchema: schemaName)
+                                  : try tableMappings.targetTable(for: shell, targetSchema: schemaName, folding: folding)
+        }
         self.table = { identity in
             guard tableMappings.selects(identity),
                   let shell = try? TableSchema(identity: identity, columns: [], keyColumns: []),
-                  let target = try? tableMappings.targetTable(for: shell, targetSchema: schemaName, folding: folding)
+                  let target = try? naming(shell)
             else { return nil }
             return SinkTarget(schema: target.schema, table: target.table)
         }
         self.column = { identity, name in
             guard let type = try? SQLServerDataType(.int),
                   let shell = try? TableSchema(identity: identity, columns: [ColumnDefinition(name: name, type: type)], keyColumns: []),
-                  let target = try? tableMappings.targetTable(for: shell, targetSchema: schemaName, folding: folding),
+                  let target = try? naming(shell),
                   let column = target.column(forSource: name), column.isIncluded
             else { return nil }
             return column.name

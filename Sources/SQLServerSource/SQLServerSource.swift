@@ -93,6 +93,17 @@ public final class SQLServerSource: Service, Sendable {
                                            envelope: configuration.envelope, dataPartitions: configuration.topicPartitions)
         try await publisher.createTopics(for: tables.map(\.identity))
         var checkpoint = try await publisher.loadCheckpoint()
+        if checkpoint == nil {
+            // A fresh task: every table's columns go to <prefix>.schema-changes before any of its rows,
+            // so a sink learns which tables exist and how to decode them (first capture: no old columns).
+            let start = try await catalog.maxLSN(control) ?? .zero
+            let lsn = configuration.migrationType == .cdc ? min(start, configuration.cdcStartPosition ?? start) : start
+            let now = EventPublisher.nowMilliseconds()
+            try await publisher.append(tables.map { table in
+                publisher.record(for: SchemaChangeEvent(table: table.identity, oldColumns: nil, newColumns: table.currentColumns,
+                                                        keyColumns: table.primaryKey, ddl: "", lsn: lsn, timestampMilliseconds: now))
+            })
+        }
         logger.info("source starting", metadata: ["tables": "\(tables.count)", "checkpoint": "\(checkpoint.map { "\($0.phase.rawValue) \($0.position?.description ?? $0.snapshotLSN?.description ?? "-")" } ?? "none")"])
 
         let snapshotter = Snapshotter(configuration: configuration, publisher: publisher, statistics: statistics, connect: connect, logger: logger)
@@ -114,7 +125,9 @@ public final class SQLServerSource: Service, Sendable {
                 logger.info("snapshot complete", metadata: ["snapshot_lsn": "\(state.snapshotLSN?.description ?? "-")"])
                 checkpoint = state
             } else {
-                let start = try await catalog.maxLSN(control) ?? .zero
+                // The checkpoint position is the last LSN read: start just before the requested one.
+                let start: LSN
+                if let requested = configuration.cdcStartPosition { start = requested.decremented() ?? .zero } else { start = try await catalog.maxLSN(control) ?? .zero }
                 var state = SourceCheckpoint(phase: .streaming, position: start, timestampMilliseconds: EventPublisher.nowMilliseconds())
                 for table in tables { if let instance = table.instance(at: start.incremented() ?? start) { state.captureInstances[table.identity] = instance.name } }
                 try await publisher.store(state)

@@ -68,6 +68,10 @@ public struct SourceConfiguration: Sendable {
     public var topicPartitions: Int32
     /// Stop streaming once the position reaches this LSN (tests and `ferry run --until`); `nil` runs on.
     public var stopAtLSN: LSN?
+    /// For a `cdc` task without a stored checkpoint: the first commit LSN to read (DMS's
+    /// `--cdc-start-position`); `nil` starts at the current end of the change tables. A stored
+    /// checkpoint always wins, so a restarted task resumes where it stopped.
+    public var cdcStartPosition: LSN? = nil
 
     /// Makes a configuration with Ferry's defaults.
     public init(prefix: String, database: String, migrationType: MigrationType = .fullLoadAndCDC,

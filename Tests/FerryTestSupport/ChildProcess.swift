@@ -69,6 +69,11 @@ public final class ChildProcess: Sendable {
         Foundation.kill(process.processIdentifier, SIGINT)
     }
 
+    /// Sends SIGTERM, as a service manager stopping the process would.
+    public func terminate() {
+        Foundation.kill(process.processIdentifier, SIGTERM)
+    }
+
     /// Kills the process with SIGKILL: no handler, no flush, no clean-up.
     public func kill() {
         Foundation.kill(process.processIdentifier, SIGKILL)

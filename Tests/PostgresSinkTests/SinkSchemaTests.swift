@@ -57,7 +57,8 @@ struct SinkSchemaTests {
         #expect(summary.schemaChanges == 3)
         #expect(try await Self.columns(database, "dbo.orders") == ["id integer", "customer character varying(200)", "amount numeric(18,2)", "paid boolean", "region character varying(10)"])
         expectRows(try await database.rows("dbo.orders", columns: ["id", "customer", "amount", "paid", "region"]), script.expectedRows(Fixtures.orders))
-        #expect(try await database.scalar("SELECT ddls FROM ferry.table_statistics WHERE source_table = 'shop.dbo.Orders'") == "3")
+        // The first capture is applied (summary) but is not a DDL the source ran (DMS's Ddls).
+        #expect(try await database.scalar("SELECT ddls FROM ferry.table_statistics WHERE source_table = 'shop.dbo.Orders'") == "2")
     }
 
     @Test("TargetTablePrepMode: DO_NOTHING keeps, TRUNCATE_BEFORE_LOAD empties, DROP_AND_CREATE rebuilds",

@@ -31,7 +31,10 @@ import Testing
             stop = try await env.capture()
             try await env.runSource(env.configuration(stopAt: stop))
 
-            let schemaChanges = try await env.records("srv.schema-changes").map { try EnvelopeCodec().decodeSchemaChange($0.value!) }
+            let allSchemaChanges = try await env.records("srv.schema-changes").map { try EnvelopeCodec().decodeSchemaChange($0.value!) }
+            // A fresh task first records every table's initial schema (first capture: no old columns).
+            #expect(allSchemaChanges.prefix { $0.oldColumns == nil }.map(\.table.table).sorted() == ["customers", "orders"])
+            let schemaChanges = allSchemaChanges.filter { $0.oldColumns != nil }
             #expect(schemaChanges.count == 1)
             let change = try #require(schemaChanges.first)
             #expect(change.ddl.lowercased().contains("add"))
@@ -60,7 +63,8 @@ import Testing
             try await env.run("INSERT INTO dbo.orders (id, customer) VALUES (2, N'b')")
             stop = try await env.capture()
             try await env.runSource(env.configuration(stopAt: stop) { $0.rotation = .report })
-            let schemaChanges = try await env.records("srv.schema-changes").map { try EnvelopeCodec().decodeSchemaChange($0.value!) }
+            // After the initial schemas a fresh task records first (no old columns), the DROP.
+            let schemaChanges = try await env.records("srv.schema-changes").map { try EnvelopeCodec().decodeSchemaChange($0.value!) }.filter { $0.oldColumns != nil }
             #expect(schemaChanges.map { $0.newColumns?.map(\.name) ?? [] } == [["id", "customer", "note"]])
             let orders = try await env.changes("orders")
             #expect(orders.count == 2)
