@@ -13,10 +13,11 @@ extension ColumnValue {
         case .int(let value): return String(value)
         case .real(let value): return value.description
         case .float(let value): return value.description
-        case .decimal(let value): return value.description
-        case .date(let value): return value.description
-        case .time(let value): return value.formatted(fractionDigits: Swift.min(type.effectiveScale ?? 7, 6))
-        case .dateTime(let value): return value.formatted(fractionDigits: Swift.min(type.effectiveScale ?? 7, 6))
+        case .decimal, .date, .time, .dateTime:
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(32)
+            appendPostgreSQLText(as: type, to: &bytes)
+            return String(decoding: bytes, as: UTF8.self)
         case .dateTimeOffset(let value): return value.formatted(fractionDigits: Swift.min(type.effectiveScale ?? 7, 6))
         case .guid(let value): return value.uuidString
         case .bytes(let bytes): return Self.hex(bytes)
@@ -24,6 +25,100 @@ extension ColumnValue {
         case .spatial(let srid, let wkb): return Self.hex(Self.extendedWellKnownBinary(srid: srid, wkb))
         case .variant(let base, let value): return value.postgreSQLText(as: base)
         }
+    }
+
+    /// Appends the text of ``postgreSQLText(as:)`` for integers, decimals, dates and times, written
+    /// digit by digit (no intermediate strings: these are most of a typical row); returns `false`
+    /// for other values, leaving `bytes` as it was. None of these texts needs COPY escaping.
+    @discardableResult
+    func appendPostgreSQLText(as type: SQLServerDataType, to bytes: inout [UInt8]) -> Bool {
+        switch self {
+        case .int(let value):
+            Self.appendDecimal(value < 0, UInt128(value.magnitude), scale: 0, to: &bytes)
+        case .decimal(let value):
+            Self.appendDecimal(value.unscaled < 0, value.unscaled.magnitude, scale: value.scale, to: &bytes)
+        case .date(let value):
+            Self.append(value, to: &bytes)
+        case .time(let value):
+            Self.append(value, fractionDigits: Swift.min(type.effectiveScale ?? 7, 6), to: &bytes)
+        case .dateTime(let value):
+            Self.append(value.date, to: &bytes)
+            bytes.append(UInt8(ascii: "T"))
+            Self.append(value.time, fractionDigits: Swift.min(type.effectiveScale ?? 7, 6), to: &bytes)
+        default:
+            return false
+        }
+        return true
+    }
+
+    /// `ExactDecimal.description`'s form: optional `-`, at least one integer digit, and exactly
+    /// `scale` fraction digits. Written backwards, then reversed in place.
+    private static func appendDecimal(_ negative: Bool, _ magnitude: UInt128, scale: Int, to bytes: inout [UInt8]) {
+        let start = bytes.count
+        var written = 0
+        func emit(_ digit: UInt8, _ bytes: inout [UInt8]) {
+            bytes.append(UInt8(ascii: "0") + digit)
+            written += 1
+            if written == scale { bytes.append(UInt8(ascii: ".")) }
+        }
+        if magnitude <= UInt128(UInt64.max) {
+            var rest = UInt64(magnitude)
+            while rest > 0 {
+                emit(UInt8(rest % 10), &bytes)
+                rest /= 10
+            }
+        } else {
+            var rest = magnitude
+            while rest > 0 {
+                emit(UInt8(rest % 10), &bytes)
+                rest /= 10
+            }
+        }
+        while written <= scale { emit(0, &bytes) }  // fraction padding and the integer part's 0
+        if negative { bytes.append(UInt8(ascii: "-")) }
+        bytes[start...].reverse()
+    }
+
+    private static func append(_ date: SQLDate, to bytes: inout [UInt8]) {
+        appendPadded(date.year, 4, to: &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        appendPadded(date.month, 2, to: &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        appendPadded(date.day, 2, to: &bytes)
+    }
+
+    /// `SQLTime.formatted(fractionDigits:)`: `HH:MM:SS`, then `.` and the first `digits` of the
+    /// seven fraction digits.
+    private static func append(_ time: SQLTime, fractionDigits digits: Int, to bytes: inout [UInt8]) {
+        let c = time.components
+        appendPadded(c.hour, 2, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        appendPadded(c.minute, 2, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        appendPadded(c.second, 2, to: &bytes)
+        guard digits > 0 else { return }
+        bytes.append(UInt8(ascii: "."))
+        var divisor = 1_000_000
+        for _ in 0..<Swift.min(digits, 7) {
+            bytes.append(UInt8(ascii: "0") + UInt8(c.fraction / divisor % 10))
+            divisor /= 10
+        }
+    }
+
+    /// A non-negative value with at least `width` digits, zero-padded (`padded` in FerryCore).
+    private static func appendPadded(_ value: Int, _ width: Int, to bytes: inout [UInt8]) {
+        guard value >= 0 else {
+            bytes.append(contentsOf: String(value).utf8)
+            return
+        }
+        let start = bytes.count
+        var rest = value
+        repeat {
+            bytes.append(UInt8(ascii: "0") + UInt8(rest % 10))
+            rest /= 10
+        } while rest > 0
+        while bytes.count - start < width { bytes.append(UInt8(ascii: "0")) }
+        bytes[start...].reverse()
     }
 
     /// bytea's hex input form, `\x00ff…`.
@@ -63,15 +158,48 @@ struct CopyTextBuffer {
     private(set) var bytes: [UInt8] = []
     private var fieldsInRow = 0
 
-    mutating func field(_ text: String?) {
+    private mutating func separate() {
         if fieldsInRow > 0 { bytes.append(UInt8(ascii: "\t")) }
         fieldsInRow += 1
+    }
+
+    mutating func field(_ text: String?) {
+        separate()
         guard let text else {
             bytes.append(UInt8(ascii: "\\"))
             bytes.append(UInt8(ascii: "N"))
             return
         }
-        for byte in text.utf8 {
+        appendEscaped(text)
+    }
+
+    /// A value in the text ``ColumnValue/postgreSQLText(as:)`` gives, written straight into the
+    /// buffer for the common kinds; NULL (and `.unchanged`, which has no text) as `\N`.
+    mutating func field(_ value: ColumnValue, as type: SQLServerDataType) {
+        switch value {
+        case .string(let text):
+            separate()
+            appendEscaped(text)
+        case .int, .decimal, .date, .time, .dateTime:
+            separate()
+            value.appendPostgreSQLText(as: type, to: &bytes)
+        default:
+            field(value.postgreSQLText(as: type))
+        }
+    }
+
+    private mutating func appendEscaped(_ text: String) {
+        let utf8 = text.utf8
+        // Most text has nothing to escape: copy it in one step.
+        let copied = utf8.withContiguousStorageIfAvailable { buffer -> Bool in
+            guard !buffer.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }) else {
+                return false
+            }
+            bytes.append(contentsOf: buffer)
+            return true
+        } ?? false
+        guard !copied else { return }
+        for byte in utf8 {
             switch byte {
             case UInt8(ascii: "\\"): bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "\\"))
             case UInt8(ascii: "\t"): bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "t"))
