@@ -60,8 +60,8 @@ extension JSONParser {
         guard try beginObject() else { throw Self.notDirect }
         repeat {
             switch try memberIndex(Self.sourceKeys, seen: &seen) {
-            case 0: version = try directString()
-            case 1: connector = try directString()
+            case 0: version = try directKnownString(SourceInfo.ferryVersion)
+            case 1: connector = try directKnownString(SourceInfo.connector)
             case 2: name = try directString()
             case 3: timestamp = try directInt64()
             case 4:
@@ -252,7 +252,7 @@ extension JSONParser {
     private mutating func directOptionalLSN() throws(FerryCoreError) -> LSN? {
         try directNullable { (parser: inout JSONParser) throws(FerryCoreError) in
             let start = parser.position
-            if let range = parser.rawString(), range.count == 20,
+            if let range = parser.rawString(), range.count == 22,
                parser.bytes[range.lowerBound + 8] == UInt8(ascii: ":"), parser.bytes[range.lowerBound + 17] == UInt8(ascii: ":"),
                let vlf = Self.hex(parser.bytes, range.lowerBound, 8), let block = Self.hex(parser.bytes, range.lowerBound + 9, 8),
                let slot = Self.hex(parser.bytes, range.lowerBound + 18, 4) {
@@ -290,6 +290,16 @@ extension JSONParser {
             return nil
         }
         return try body(&self)
+    }
+
+    /// A string value that is usually `expected`: compared as bytes, made only when it differs.
+    private mutating func directKnownString(_ expected: String) throws(FerryCoreError) -> String {
+        skipWhitespace()
+        guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw Self.notDirect }
+        let start = position
+        if let range = rawString(), matches(range, expected) { return expected }
+        position = start
+        return try parseString()
     }
 
     /// A string value.

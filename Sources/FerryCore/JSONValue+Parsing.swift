@@ -145,16 +145,23 @@ struct JSONParser {
     mutating func parseString() throws(FerryCoreError) -> String {
         position += 1
         let start = position
+        var bits: UInt8 = 0
         while position < bytes.count {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
-                guard let text = String(validating: bytes[start..<position], as: UTF8.self) else {
-                    throw fail("invalid UTF-8 in a string")
+                // ASCII is valid UTF-8 as it stands: only other text needs validating.
+                let text: String
+                if bits < 0x80 {
+                    text = String(decoding: bytes[start..<position], as: UTF8.self)
+                } else {
+                    guard let valid = String(validating: bytes[start..<position], as: UTF8.self) else { throw fail("invalid UTF-8 in a string") }
+                    text = valid
                 }
                 position += 1
                 return text
             }
             if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            bits |= byte
             position += 1
         }
         var utf8 = Array(bytes[start..<position])

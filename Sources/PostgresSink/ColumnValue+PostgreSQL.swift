@@ -34,91 +34,26 @@ extension ColumnValue {
     func appendPostgreSQLText(as type: SQLServerDataType, to bytes: inout [UInt8]) -> Bool {
         switch self {
         case .int(let value):
-            Self.appendDecimal(value < 0, UInt128(value.magnitude), scale: 0, to: &bytes)
+            if value < 0 { bytes.append(UInt8(ascii: "-")) }
+            let start = bytes.count
+            var rest = value.magnitude
+            repeat {
+                bytes.append(UInt8(ascii: "0") + UInt8(rest % 10))
+                rest /= 10
+            } while rest > 0
+            bytes[start...].reverse()
         case .decimal(let value):
-            Self.appendDecimal(value.unscaled < 0, value.unscaled.magnitude, scale: value.scale, to: &bytes)
+            value.appendDescription(to: &bytes)
         case .date(let value):
-            Self.append(value, to: &bytes)
+            value.appendDescription(to: &bytes)
         case .time(let value):
-            Self.append(value, fractionDigits: Swift.min(type.effectiveScale ?? 7, 6), to: &bytes)
+            value.appendFormatted(fractionDigits: Swift.min(type.effectiveScale ?? 7, 6), to: &bytes)
         case .dateTime(let value):
-            Self.append(value.date, to: &bytes)
-            bytes.append(UInt8(ascii: "T"))
-            Self.append(value.time, fractionDigits: Swift.min(type.effectiveScale ?? 7, 6), to: &bytes)
+            value.appendFormatted(fractionDigits: Swift.min(type.effectiveScale ?? 7, 6), to: &bytes)
         default:
             return false
         }
         return true
-    }
-
-    /// `ExactDecimal.description`'s form: optional `-`, at least one integer digit, and exactly
-    /// `scale` fraction digits. Written backwards, then reversed in place.
-    private static func appendDecimal(_ negative: Bool, _ magnitude: UInt128, scale: Int, to bytes: inout [UInt8]) {
-        let start = bytes.count
-        var written = 0
-        func emit(_ digit: UInt8, _ bytes: inout [UInt8]) {
-            bytes.append(UInt8(ascii: "0") + digit)
-            written += 1
-            if written == scale { bytes.append(UInt8(ascii: ".")) }
-        }
-        if magnitude <= UInt128(UInt64.max) {
-            var rest = UInt64(magnitude)
-            while rest > 0 {
-                emit(UInt8(rest % 10), &bytes)
-                rest /= 10
-            }
-        } else {
-            var rest = magnitude
-            while rest > 0 {
-                emit(UInt8(rest % 10), &bytes)
-                rest /= 10
-            }
-        }
-        while written <= scale { emit(0, &bytes) }  // fraction padding and the integer part's 0
-        if negative { bytes.append(UInt8(ascii: "-")) }
-        bytes[start...].reverse()
-    }
-
-    private static func append(_ date: SQLDate, to bytes: inout [UInt8]) {
-        appendPadded(date.year, 4, to: &bytes)
-        bytes.append(UInt8(ascii: "-"))
-        appendPadded(date.month, 2, to: &bytes)
-        bytes.append(UInt8(ascii: "-"))
-        appendPadded(date.day, 2, to: &bytes)
-    }
-
-    /// `SQLTime.formatted(fractionDigits:)`: `HH:MM:SS`, then `.` and the first `digits` of the
-    /// seven fraction digits.
-    private static func append(_ time: SQLTime, fractionDigits digits: Int, to bytes: inout [UInt8]) {
-        let c = time.components
-        appendPadded(c.hour, 2, to: &bytes)
-        bytes.append(UInt8(ascii: ":"))
-        appendPadded(c.minute, 2, to: &bytes)
-        bytes.append(UInt8(ascii: ":"))
-        appendPadded(c.second, 2, to: &bytes)
-        guard digits > 0 else { return }
-        bytes.append(UInt8(ascii: "."))
-        var divisor = 1_000_000
-        for _ in 0..<Swift.min(digits, 7) {
-            bytes.append(UInt8(ascii: "0") + UInt8(c.fraction / divisor % 10))
-            divisor /= 10
-        }
-    }
-
-    /// A non-negative value with at least `width` digits, zero-padded (`padded` in FerryCore).
-    private static func appendPadded(_ value: Int, _ width: Int, to bytes: inout [UInt8]) {
-        guard value >= 0 else {
-            bytes.append(contentsOf: String(value).utf8)
-            return
-        }
-        let start = bytes.count
-        var rest = value
-        repeat {
-            bytes.append(UInt8(ascii: "0") + UInt8(rest % 10))
-            rest /= 10
-        } while rest > 0
-        while bytes.count - start < width { bytes.append(UInt8(ascii: "0")) }
-        bytes[start...].reverse()
     }
 
     /// bytea's hex input form, `\x00ff…`.

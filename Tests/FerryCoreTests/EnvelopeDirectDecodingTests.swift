@@ -107,4 +107,27 @@ import Testing
             expectAgreement(shorter, schema: schema)
         }
     }
+
+    /// The byte writers print exactly what `description` / `formatted` print.
+    @Test func byteWritersPrintTheSameText() throws {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let scale = Int.random(in: 0...38, using: &generator)
+            let magnitude = Int128(Int64.random(in: .min ... .max, using: &generator)) * Int128(Int64.random(in: 0...1_000_000_000, using: &generator))
+            let decimal = try #require(ExactDecimal(unscaled: magnitude % ExactDecimal.maximumUnscaled, scale: scale))
+            #expect(ValueJSONCoder.text { decimal.appendDescription(to: &$0) } == decimal.description)
+            let dateTime = try #require(SQLDateTime(ticksSinceEpoch: Int64.random(in: -621_355_968_000_000_000 ... 2_534_023_007_999_999_999, using: &generator)))
+            for digits in 0...7 {
+                #expect(ValueJSONCoder.text { dateTime.appendFormatted(fractionDigits: digits, to: &$0) } == dateTime.formatted(fractionDigits: digits))
+            }
+            #expect(ValueJSONCoder.text { dateTime.date.appendDescription(to: &$0) } == dateTime.date.description)
+            let lsn = LSN(virtualLogFile: UInt32.random(in: 0 ... .max, using: &generator), block: UInt32.random(in: 0 ... .max, using: &generator),
+                          slot: UInt16.random(in: 0 ... .max, using: &generator))
+            #expect(EnvelopeCodec.text(of: lsn) == lsn.description)
+        }
+        for decimal in ["0", "-0.01", "99999999999999999999999999999999999999", "-0.00000000000000000000000000000000000001", "12.5000"] {
+            let value = try #require(ExactDecimal(decimal))
+            #expect(ValueJSONCoder.text { value.appendDescription(to: &$0) } == decimal)
+        }
+    }
 }
