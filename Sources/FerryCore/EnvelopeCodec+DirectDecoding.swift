@@ -38,7 +38,7 @@ extension JSONParser {
             switch index {
             case 0: before = try directRow(schema)
             case 1: after = try directRow(schema)
-            case 2: source = try directSource()
+            case 2: source = try directSource(expecting: schema.identity)
             case 3:
                 guard let op = ChangeEvent.Operation(rawValue: try directString()) else { throw Self.notDirect }
                 operation = op
@@ -51,8 +51,9 @@ extension JSONParser {
         return try ChangeEvent(operation: operation, before: before, after: after, source: source, timestampMilliseconds: timestamp, transaction: transaction)
     }
 
-    private mutating func directSource() throws(FerryCoreError) -> SourceInfo {
-        var version = "", connector = "", name = "", db = "", schemaName = "", table = ""
+    /// The `source` block; names equal to `table`'s reuse its strings.
+    private mutating func directSource(expecting table: TableIdentity) throws(FerryCoreError) -> SourceInfo {
+        var version = "", connector = "", name = "", db = "", schemaName = "", tableName = ""
         var timestamp: Int64 = 0
         var snapshot = SourceInfo.Snapshot.false
         var changeLSN: LSN?, commitLSN: LSN?, serial: Int64?
@@ -67,9 +68,9 @@ extension JSONParser {
             case 4:
                 guard let s = SourceInfo.Snapshot(rawValue: try directString()) else { throw Self.notDirect }
                 snapshot = s
-            case 5: db = try directString()
-            case 6: schemaName = try directString()
-            case 7: table = try directString()
+            case 5: db = try directKnownString(table.database)
+            case 6: schemaName = try directKnownString(table.schema)
+            case 7: tableName = try directKnownString(table.table)
             case 8: changeLSN = try directOptionalLSN()
             case 9: commitLSN = try directOptionalLSN()
             default: serial = try directNullable { (parser: inout JSONParser) throws(FerryCoreError) in try parser.directInt64() }
@@ -77,7 +78,7 @@ extension JSONParser {
         } while try endMember()
         // version, connector, name, ts_ms, snapshot, db, schema and table are required.
         guard seen & 0b1111_1111 == 0b1111_1111, version == SourceInfo.ferryVersion, connector == SourceInfo.connector else { throw Self.notDirect }
-        return SourceInfo(version: version, name: name, table: TableIdentity(database: db, schema: schemaName, table: table),
+        return SourceInfo(version: version, name: name, table: TableIdentity(database: db, schema: schemaName, table: tableName),
                           changeLSN: changeLSN, commitLSN: commitLSN, eventSerialNumber: serial,
                           timestampMilliseconds: timestamp, snapshot: snapshot)
     }
