@@ -29,6 +29,9 @@ struct SinkBenchmark: AsyncParsableCommand {
     @Option(help: "Source rows per source transaction.")
     var transactionSize: Int = 100
 
+    @Option(help: "Only this stream (insert-only, update-heavy or mixed); all by default.")
+    var stream: String?
+
     @Option(help: "Runs of each measurement; the fastest counts (other load on the machine only ever slows a run).")
     var runs: Int = 1
 
@@ -38,7 +41,7 @@ struct SinkBenchmark: AsyncParsableCommand {
     func run() async throws {
         if codecOnly {
             print("rows=\(rows)")
-            for stream in Stream.allCases {
+            for stream in try selectedStreams() {
                 let workload = try Workload(stream: stream, rows: rows, transactionSize: transactionSize)
                 let figures = try workload.measureCodec(try workload.events(prefix: "bench"))
                 print(figures.line(stream))
@@ -62,9 +65,9 @@ struct SinkBenchmark: AsyncParsableCommand {
         do {
             let log = try await EmbeddedEventLog(path: folder + "/log.db", configuration: .init(durability: .normal), logger: logger)
             print("rows=\(rows) commitRate=\(commitRate) transactionSize=\(transactionSize) runs=\(runs) (fastest run of each)")
-            print("stream                 mode          rows     seconds      rows/s   COPY rows/s   ratio")
+            print("stream                 mode          rows     seconds      rows/s   COPY rows/s   ratio   sink CPU s")
             let connection = try await PostgresConnection.connect(url: target, logger: logger)
-            for stream in Stream.allCases {
+            for stream in try selectedStreams() {
                 let workload = try Workload(stream: stream, rows: rows, transactionSize: transactionSize)
                 let prefix = "bench_" + stream.rawValue.replacingOccurrences(of: "-", with: "_")
                 let codecFigures = try await workload.write(to: log, prefix: prefix)
@@ -73,6 +76,7 @@ struct SinkBenchmark: AsyncParsableCommand {
                 for _ in 0..<max(1, runs) { copyRate = max(copyRate, try await rawCopy(workload, connection: connection)) }
                 for preserve in stream == .mixed ? [false, true] : [false] {
                     var seconds = Double.infinity
+                    var cpuSeconds = 0.0
                     var applied = 0
                     for run in 0..<max(1, runs) {
                         try await connection.execute("DROP SCHEMA IF EXISTS \(prefix) CASCADE")
@@ -83,8 +87,11 @@ struct SinkBenchmark: AsyncParsableCommand {
                         configuration.tablePreparation = .doNothing
                         let sink = PostgresSink(configuration: configuration, log: log, targetURL: target, logger: logger)
                         let start = ContinuousClock.now
+                        let cpuStart = processCPUSeconds()
                         let summary = try await sink.runToCompletion()
-                        seconds = min(seconds, (ContinuousClock.now - start).seconds)
+                        let elapsed = (ContinuousClock.now - start).seconds
+                        if elapsed < seconds { cpuSeconds = processCPUSeconds() - cpuStart }
+                        seconds = min(seconds, elapsed)
                         guard summary.exceptions == 0, summary.applied == workload.changeCount else {
                             throw ValidationError("the \(stream) stream applied \(summary.applied) of \(workload.changeCount) changes with \(summary.exceptions) exceptions")
                         }
@@ -93,7 +100,7 @@ struct SinkBenchmark: AsyncParsableCommand {
                     let rate = Double(applied) / seconds
                     let mode = preserve ? "transaction" : "batch"
                     print(stream.rawValue.padding(toLength: 22, withPad: " ", startingAt: 0) + " " + mode.padding(toLength: 11, withPad: " ", startingAt: 0)
-                          + String(format: "%8d %10.2f %11.0f %13.0f %6.0f %%", applied, seconds, rate, copyRate, 100 * rate / copyRate))
+                          + String(format: "%8d %10.2f %11.0f %13.0f %6.0f %%   %8.2f", applied, seconds, rate, copyRate, 100 * rate / copyRate, cpuSeconds))
                 }
             }
             await connection.close()
@@ -105,6 +112,12 @@ struct SinkBenchmark: AsyncParsableCommand {
         }
         try await admin.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
         await admin.close()
+    }
+
+    private func selectedStreams() throws -> [Stream] {
+        guard let stream else { return Stream.allCases }
+        guard let selected = Stream(rawValue: stream) else { throw ValidationError("--stream must be insert-only, update-heavy or mixed") }
+        return [selected]
     }
 
     /// Rows/s of `COPY` of the stream's final rows (as many rows as the stream has changes) into a
@@ -293,6 +306,14 @@ extension SinkBenchmark {
                          Double(events) / decodeSeconds, bytes / max(1, events))
         }
     }
+}
+
+/// User and system CPU time of this process so far (all threads): the sink's own work, as
+/// opposed to the time it waits for PostgreSQL.
+func processCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
 }
 
 extension Duration {
