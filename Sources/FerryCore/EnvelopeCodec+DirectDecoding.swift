@@ -342,9 +342,10 @@ extension JSONParser {
         return Int64(magnitude)
     }
 
-    /// The bytes between the quotes of a string without escapes or control characters, the
-    /// position after it; `nil` (position unchanged) for any other string.
+    /// The bytes between the quotes of a string (at the position) without escapes or control
+    /// characters, the position after it; `nil` (position unchanged) for anything else.
     mutating func rawString() -> Range<Int>? {
+        guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { return nil }
         let start = position + 1
         var i = start
         while i < bytes.count {
