@@ -53,7 +53,7 @@ import Testing
     @Test func whitespaceEscapesAndOtherFormsAgree() throws {
         let schema = try customersSchema()
         let variants = [
-            validInsert.replacingOccurrences(of: #"":"#, with: "\"  :\n ").replacingOccurrences(of: #","#, with: "\" ,\t\"")
+            validInsert.replacingOccurrences(of: #"":"#, with: "\"  :\n ").replacingOccurrences(of: "\",\"", with: "\" ,\t\"")
                 .replacingOccurrences(of: "{", with: "{ ").replacingOccurrences(of: "}", with: "\r}"),
             validInsert.replacingOccurrences(of: #""name":"Sally""#, with: #""name":"S\u00e9lly\n""#),
             validInsert.replacingOccurrences(of: #""balance":"12.5000""#, with: #""balance":"\u0031.5""#),
