@@ -29,7 +29,25 @@ struct SinkBenchmark: AsyncParsableCommand {
     @Option(help: "Source rows per source transaction.")
     var transactionSize: Int = 100
 
+    @Option(help: "Only this stream (insert-only, update-heavy or mixed); all by default.")
+    var stream: String?
+
+    @Option(help: "Runs of each measurement; the fastest counts (other load on the machine only ever slows a run).")
+    var runs: Int = 1
+
+    @Flag(help: "Only time encoding and decoding the events (no log, no PostgreSQL): for profiling the codec.")
+    var codecOnly = false
+
     func run() async throws {
+        if codecOnly {
+            print("rows=\(rows)")
+            for stream in try selectedStreams() {
+                let workload = try Workload(stream: stream, rows: rows, transactionSize: transactionSize)
+                let figures = try workload.measureCodec(try workload.events(prefix: "bench"))
+                print(figures.line(stream))
+            }
+            return
+        }
         guard let base = postgres ?? ProcessInfo.processInfo.environment["FERRY_TEST_POSTGRES_URL"] else {
             throw ValidationError("--postgres is required (or set FERRY_TEST_POSTGRES_URL)")
         }
@@ -46,32 +64,43 @@ struct SinkBenchmark: AsyncParsableCommand {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         do {
             let log = try await EmbeddedEventLog(path: folder + "/log.db", configuration: .init(durability: .normal), logger: logger)
-            print("rows=\(rows) commitRate=\(commitRate) transactionSize=\(transactionSize)")
-            print("stream                 mode          rows     seconds      rows/s   COPY rows/s   ratio")
+            print("rows=\(rows) commitRate=\(commitRate) transactionSize=\(transactionSize) runs=\(runs) (fastest run of each)")
+            print("stream                 mode          rows     seconds      rows/s   COPY rows/s   ratio   sink CPU s")
             let connection = try await PostgresConnection.connect(url: target, logger: logger)
-            for stream in Stream.allCases {
+            for stream in try selectedStreams() {
                 let workload = try Workload(stream: stream, rows: rows, transactionSize: transactionSize)
                 let prefix = "bench_" + stream.rawValue.replacingOccurrences(of: "-", with: "_")
-                try await workload.write(to: log, prefix: prefix)
-                let copyRate = try await rawCopy(workload, connection: connection)
+                let codecFigures = try await workload.write(to: log, prefix: prefix)
+                print(codecFigures.line(stream))
+                var copyRate = 0.0
+                for _ in 0..<max(1, runs) { copyRate = max(copyRate, try await rawCopy(workload, connection: connection)) }
                 for preserve in stream == .mixed ? [false, true] : [false] {
-                    try await connection.execute("DROP SCHEMA IF EXISTS \(prefix) CASCADE")
-                    if let preload = workload.preload { try await load(preload, into: "\(prefix).items", connection: connection, create: true) }
-                    var configuration = SinkConfiguration(name: "bench-\(stream.rawValue)-\(preserve)", prefix: prefix, mapping: SinkTableMapping(targetSchema: prefix),
-                                                          commitRate: commitRate, batchApplyTimeoutMin: .zero, batchApplyTimeoutMax: .seconds(60),
-                                                          preserveTransactions: preserve, stopWhenCaughtUp: true)
-                    configuration.tablePreparation = .doNothing
-                    let sink = PostgresSink(configuration: configuration, log: log, targetURL: target, logger: logger)
-                    let start = ContinuousClock.now
-                    let summary = try await sink.runToCompletion()
-                    let seconds = (ContinuousClock.now - start).seconds
-                    guard summary.exceptions == 0, summary.applied == workload.changeCount else {
-                        throw ValidationError("the \(stream) stream applied \(summary.applied) of \(workload.changeCount) changes with \(summary.exceptions) exceptions")
+                    var seconds = Double.infinity
+                    var cpuSeconds = 0.0
+                    var applied = 0
+                    for run in 0..<max(1, runs) {
+                        try await connection.execute("DROP SCHEMA IF EXISTS \(prefix) CASCADE")
+                        if let preload = workload.preload { try await load(preload, into: "\(prefix).items", connection: connection, create: true) }
+                        var configuration = SinkConfiguration(name: "bench-\(stream.rawValue)-\(preserve)-\(run)", prefix: prefix, mapping: SinkTableMapping(targetSchema: prefix),
+                                                              commitRate: commitRate, batchApplyTimeoutMin: .zero, batchApplyTimeoutMax: .seconds(60),
+                                                              preserveTransactions: preserve, stopWhenCaughtUp: true)
+                        configuration.tablePreparation = .doNothing
+                        let sink = PostgresSink(configuration: configuration, log: log, targetURL: target, logger: logger)
+                        let start = ContinuousClock.now
+                        let cpuStart = processCPUSeconds()
+                        let summary = try await sink.runToCompletion()
+                        let elapsed = (ContinuousClock.now - start).seconds
+                        if elapsed < seconds { cpuSeconds = processCPUSeconds() - cpuStart }
+                        seconds = min(seconds, elapsed)
+                        guard summary.exceptions == 0, summary.applied == workload.changeCount else {
+                            throw ValidationError("the \(stream) stream applied \(summary.applied) of \(workload.changeCount) changes with \(summary.exceptions) exceptions")
+                        }
+                        applied = summary.applied
                     }
-                    let rate = Double(summary.applied) / seconds
+                    let rate = Double(applied) / seconds
                     let mode = preserve ? "transaction" : "batch"
                     print(stream.rawValue.padding(toLength: 22, withPad: " ", startingAt: 0) + " " + mode.padding(toLength: 11, withPad: " ", startingAt: 0)
-                          + String(format: "%8d %10.2f %11.0f %13.0f %6.0f %%", summary.applied, seconds, rate, copyRate, 100 * rate / copyRate))
+                          + String(format: "%8d %10.2f %11.0f %13.0f %6.0f %%   %8.2f", applied, seconds, rate, copyRate, 100 * rate / copyRate, cpuSeconds))
                 }
             }
             await connection.close()
@@ -83,6 +112,12 @@ struct SinkBenchmark: AsyncParsableCommand {
         }
         try await admin.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
         await admin.close()
+    }
+
+    private func selectedStreams() throws -> [Stream] {
+        guard let stream else { return Stream.allCases }
+        guard let selected = Stream(rawValue: stream) else { throw ValidationError("--stream must be insert-only, update-heavy or mixed") }
+        return [selected]
     }
 
     /// Rows/s of `COPY` of the stream's final rows (as many rows as the stream has changes) into a
@@ -159,22 +194,14 @@ extension SinkBenchmark {
             value.postgresCopyText
         }
 
-        /// The stream's events, appended in source transactions with the schema change first.
-        func write(to log: any EventLog, prefix: String) async throws {
-            let topics = try TopicNames(prefix: prefix)
-            let codec = EnvelopeCodec(configuration: .init(tombstonesOnDelete: false))
-            try await log.createTopic(TopicConfiguration(name: topics.schemaChanges))
-            let topic = try topics.table(Self.table)
-            try await log.createTopic(TopicConfiguration(name: topic, partitions: 1))
-            let ddl = codec.encodeSchemaChange(SchemaChangeEvent(table: Self.table, oldColumns: nil, newColumns: Self.schema.columns, keyColumns: ["id"],
-                                                                  ddl: "CREATE TABLE", lsn: LSN(virtualLogFile: 1, block: 0, slot: 1), timestampMilliseconds: 0))
-            _ = try await log.append([OutgoingRecord(destination: TopicPartition(topic: topics.schemaChanges, partition: 0), key: ddl.key, value: ddl.value)])
+        /// The stream's events, in order: inserts of new ids, updates and deletes of live ones.
+        func events(prefix: String) throws -> [ChangeEvent] {
             var live: [Int64] = (preload ?? []).map { if case .int(let id) = $0["id"]! { id } else { 0 } }
             var versions: [Int64: Int] = [:]
             var nextID = Int64(live.count) + 1
             var generator = SystemRandomNumberGenerator()
-            var pending: [OutgoingRecord] = []
-            try await log.createTopic(TopicConfiguration(name: topics.transaction))
+            var events: [ChangeEvent] = []
+            events.reserveCapacity(changeCount)
             for index in 0..<changeCount {
                 let commit = LSN(virtualLogFile: 2, block: UInt32(index / transactionSize + 1), slot: 0)
                 let change = LSN(virtualLogFile: 2, block: commit.block, slot: UInt16(index % transactionSize + 1))
@@ -203,16 +230,57 @@ extension SinkBenchmark {
                 }
                 let source = SourceInfo(name: prefix, table: Self.table, changeLSN: change, commitLSN: commit, eventSerialNumber: 1,
                                         timestampMilliseconds: 1_790_000_000_000 + Int64(index), snapshot: .false)
-                let event = try ChangeEvent(operation: operation, before: before, after: after, source: source, timestampMilliseconds: 1_790_000_000_000,
-                                            transaction: .init(id: commit.description, totalOrder: Int64(index % transactionSize + 1), dataCollectionOrder: Int64(index % transactionSize + 1)))
+                events.append(try ChangeEvent(operation: operation, before: before, after: after, source: source, timestampMilliseconds: 1_790_000_000_000,
+                                              transaction: .init(id: commit.description, totalOrder: Int64(index % transactionSize + 1),
+                                                                 dataCollectionOrder: Int64(index % transactionSize + 1))))
+            }
+            return events
+        }
+
+        /// How fast `EnvelopeCodec` encodes the events (as `ferry source` does) and decodes them
+        /// with the table schema (as the sink does), on one thread.
+        func measureCodec(_ events: [ChangeEvent]) throws -> CodecFigures {
+            let codec = EnvelopeCodec(configuration: .init(tombstonesOnDelete: false))
+            var values: [[UInt8]] = []
+            values.reserveCapacity(events.count)
+            let encodeStart = ContinuousClock.now
+            for event in events { values.append(try codec.encode(event, schema: Self.schema)[0].value!) }
+            let encodeSeconds = (ContinuousClock.now - encodeStart).seconds
+            let decodeStart = ContinuousClock.now
+            for (index, value) in values.enumerated() {
+                guard case .change(let decoded) = try codec.decode(key: nil, value: value, schema: Self.schema), decoded == events[index] else {
+                    throw ValidationError("event \(index) did not decode to itself")
+                }
+            }
+            let decodeSeconds = (ContinuousClock.now - decodeStart).seconds
+            return CodecFigures(events: events.count, bytes: values.reduce(0) { $0 + $1.count }, encodeSeconds: encodeSeconds, decodeSeconds: decodeSeconds)
+        }
+
+        /// The stream's events, appended in source transactions with the schema change first;
+        /// returns the codec's speed on them.
+        func write(to log: any EventLog, prefix: String) async throws -> CodecFigures {
+            let topics = try TopicNames(prefix: prefix)
+            let codec = EnvelopeCodec(configuration: .init(tombstonesOnDelete: false))
+            try await log.createTopic(TopicConfiguration(name: topics.schemaChanges))
+            let topic = try topics.table(Self.table)
+            try await log.createTopic(TopicConfiguration(name: topic, partitions: 1))
+            let ddl = codec.encodeSchemaChange(SchemaChangeEvent(table: Self.table, oldColumns: nil, newColumns: Self.schema.columns, keyColumns: ["id"],
+                                                                  ddl: "CREATE TABLE", lsn: LSN(virtualLogFile: 1, block: 0, slot: 1), timestampMilliseconds: 0))
+            _ = try await log.append([OutgoingRecord(destination: TopicPartition(topic: topics.schemaChanges, partition: 0), key: ddl.key, value: ddl.value)])
+            try await log.createTopic(TopicConfiguration(name: topics.transaction))
+            let events = try self.events(prefix: prefix)
+            let figures = try measureCodec(events)
+            var pending: [OutgoingRecord] = []
+            for (index, event) in events.enumerated() {
                 for record in try codec.encode(event, schema: Self.schema) {
                     pending.append(OutgoingRecord(destination: TopicPartition(topic: topic, partition: 0), key: record.key, value: record.value))
                 }
                 let endOfTransaction = index % transactionSize == transactionSize - 1 || index == changeCount - 1
                 if endOfTransaction {
+                    let id = event.source.commitLSN!.description
                     let count = Int64(index % transactionSize + 1)
-                    let begin = codec.encodeTransaction(TransactionEvent(status: .begin, id: commit.description, timestampMilliseconds: 0))
-                    let end = codec.encodeTransaction(TransactionEvent(status: .end, id: commit.description, timestampMilliseconds: 0, eventCounts: [(Self.table, count)]))
+                    let begin = codec.encodeTransaction(TransactionEvent(status: .begin, id: id, timestampMilliseconds: 0))
+                    let end = codec.encodeTransaction(TransactionEvent(status: .end, id: id, timestampMilliseconds: 0, eventCounts: [(Self.table, count)]))
                     pending.append(OutgoingRecord(destination: TopicPartition(topic: topics.transaction, partition: 0), key: begin.key, value: begin.value))
                     pending.append(OutgoingRecord(destination: TopicPartition(topic: topics.transaction, partition: 0), key: end.key, value: end.value))
                     if pending.count >= 5000 || index == changeCount - 1 {
@@ -221,8 +289,31 @@ extension SinkBenchmark {
                     }
                 }
             }
+            return figures
         }
     }
+
+    /// Encode and decode speed of one stream's events.
+    struct CodecFigures {
+        let events: Int
+        let bytes: Int
+        let encodeSeconds: Double
+        let decodeSeconds: Double
+
+        func line(_ stream: Stream) -> String {
+            "codec  " + stream.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0)
+                + String(format: "encode %9.0f events/s   decode %9.0f events/s   %4d bytes/event", Double(events) / encodeSeconds,
+                         Double(events) / decodeSeconds, bytes / max(1, events))
+        }
+    }
+}
+
+/// User and system CPU time of this process so far (all threads): the sink's own work, as
+/// opposed to the time it waits for PostgreSQL.
+func processCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
 }
 
 extension Duration {

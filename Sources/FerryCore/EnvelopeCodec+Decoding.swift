@@ -10,6 +10,13 @@ extension EnvelopeCodec {
             guard let key else { return .tombstone(key: nil) }
             return .tombstone(key: try decodeKey(key, schema: schema))
         }
+        // Ferry's own events with a known schema (the sink's case) are read without a JSON tree.
+        if let schema, let event = EnvelopeCodec.decodeDirectly(value, schema: schema) { return .change(event) }
+        return try decodeWithTree(value, schema: schema)
+    }
+
+    /// The general decoder: any envelope, through a `JSONValue` tree, with errors naming the field.
+    func decodeWithTree(_ value: [UInt8], schema: TableSchema?) throws(FerryCoreError) -> DecodedRecord {
         let document = try JSONValue(parsing: value)
         let (payloadJSON, schemaPart) = try EnvelopeCodec.splitSchema(document)
         let payload = try JSONObjectReader(payloadJSON, path: schemaPart == nil ? "" : "payload")

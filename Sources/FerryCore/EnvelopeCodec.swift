@@ -103,8 +103,8 @@ public struct EnvelopeCodec: Sendable {
             .init("db", .string(source.table.database)),
             .init("schema", .string(source.table.schema)),
             .init("table", .string(source.table.table)),
-            .init("change_lsn", source.changeLSN.map { .string($0.description) } ?? .null),
-            .init("commit_lsn", source.commitLSN.map { .string($0.description) } ?? .null),
+            .init("change_lsn", source.changeLSN.map { .string(EnvelopeCodec.text(of: $0)) } ?? .null),
+            .init("commit_lsn", source.commitLSN.map { .string(EnvelopeCodec.text(of: $0)) } ?? .null),
             .init("event_serial_no", source.eventSerialNumber.map { .integer($0) } ?? .null),
         ])
         let transactionJSON: JSONValue = event.transaction.map {
@@ -153,6 +153,28 @@ public struct EnvelopeCodec: Sendable {
             return try ValueJSONCoder.encode(value, as: column.type)
         } catch {
             throw error.adding(["table": table.description, "column": column.name, "field": "\(field).\(column.name)"])
+        }
+    }
+
+    /// `LSN.description` (`0000002d:00000580:001d`) written in one step: every event carries two.
+    static func text(of lsn: LSN) -> String {
+        let digits: StaticString = "0123456789abcdef"
+        return String(unsafeUninitializedCapacity: 22) { buffer in
+            var index = 0
+            func put(_ value: UInt32, _ count: Int) {
+                for shift in stride(from: 4 * (count - 1), through: 0, by: -4) {
+                    buffer[index] = digits.utf8Start[Int((value >> UInt32(shift)) & 0xF)]
+                    index += 1
+                }
+            }
+            put(lsn.virtualLogFile, 8)
+            buffer[index] = UInt8(ascii: ":")
+            index += 1
+            put(lsn.block, 8)
+            buffer[index] = UInt8(ascii: ":")
+            index += 1
+            put(UInt32(lsn.slot), 4)
+            return index
         }
     }
 

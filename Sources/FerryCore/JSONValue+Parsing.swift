@@ -7,8 +7,9 @@ extension JSONValue {
     }
 }
 
-/// A recursive-descent JSON parser over UTF-8 bytes.
-private struct JSONParser {
+/// A recursive-descent JSON parser over UTF-8 bytes (also the tokenizer of the direct envelope
+/// reader, `EnvelopeCodec+DirectDecoding.swift`).
+struct JSONParser {
     let bytes: [UInt8]
     var position = 0
     var depth = 0
@@ -51,12 +52,12 @@ private struct JSONParser {
         }
     }
 
-    mutating func expectLiteral(_ literal: String) throws(FerryCoreError) {
-        let utf8 = Array(literal.utf8)
-        guard bytes.count - position >= utf8.count, Array(bytes[position..<position + utf8.count]) == utf8 else {
-            throw fail("expected '\(literal)'")
-        }
-        position += utf8.count
+    mutating func expectLiteral(_ literal: StaticString) throws(FerryCoreError) {
+        let count = literal.utf8CodeUnitCount
+        guard bytes.count - position >= count else { throw fail("expected '\(literal)'") }
+        let utf8 = literal.utf8Start
+        for offset in 0..<count where bytes[position + offset] != utf8[offset] { throw fail("expected '\(literal)'") }
+        position += count
     }
 
     mutating func enter() throws(FerryCoreError) {
@@ -69,7 +70,8 @@ private struct JSONParser {
         defer { depth -= 1 }
         position += 1
         var members: [JSONValue.Member] = []
-        var keys = Set<String>()
+        // Objects in events are small: a linear search finds a repeated name faster than hashing.
+        var keys: Set<String>? = nil
         skipWhitespace()
         if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
             position += 1
@@ -79,7 +81,9 @@ private struct JSONParser {
             skipWhitespace()
             guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
             let key = try parseString()
-            guard keys.insert(key).inserted else { throw fail("duplicate member '\(key)'") }
+            if keys == nil, members.count >= 16 { keys = Set(members.map(\.key)) }
+            let repeated = keys != nil ? !keys!.insert(key).inserted : members.contains { $0.key == key }
+            guard !repeated else { throw fail("duplicate member '\(key)'") }
             skipWhitespace()
             guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw fail("expected ':' after '\(key)'") }
             position += 1
@@ -141,16 +145,23 @@ private struct JSONParser {
     mutating func parseString() throws(FerryCoreError) -> String {
         position += 1
         let start = position
+        var bits: UInt8 = 0
         while position < bytes.count {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
-                guard let text = String(validating: bytes[start..<position], as: UTF8.self) else {
-                    throw fail("invalid UTF-8 in a string")
+                // ASCII is valid UTF-8 as it stands: only other text needs validating.
+                let text: String
+                if bits < 0x80 {
+                    text = String(decoding: bytes[start..<position], as: UTF8.self)
+                } else {
+                    guard let valid = String(validating: bytes[start..<position], as: UTF8.self) else { throw fail("invalid UTF-8 in a string") }
+                    text = valid
                 }
                 position += 1
                 return text
             }
             if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            bits |= byte
             position += 1
         }
         var utf8 = Array(bytes[start..<position])

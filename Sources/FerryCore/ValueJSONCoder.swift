@@ -53,16 +53,18 @@ enum ValueJSONCoder {
             guard d.isFinite else { throw outOfRange("\(d) is not finite") }
             return .number(d.description)
         case (.exactNumeric, .decimal(let d)):
-            return .string(try fitDecimal(d, to: type).description)
+            let fitted = try fitDecimal(d, to: type)
+            return .string(text { fitted.appendDescription(to: &$0) })
         case (.date, .date(let d)):
-            return .string(d.description)
+            return .string(text { d.appendDescription(to: &$0) })
         case (.time, .time(let t)):
             let digits = type.effectiveScale!
             guard t.fits(fractionDigits: digits) else { throw outOfRange("\(t) has more than \(digits) fractional-second digits") }
-            return .string(t.formatted(fractionDigits: digits))
+            return .string(text { t.appendFormatted(fractionDigits: digits, to: &$0) })
         case (.dateTime, .dateTime(let v)):
             try checkDateTimeRange(v, type: type)
-            return .string(v.formatted(fractionDigits: type.effectiveScale!))
+            let digits = type.effectiveScale!
+            return .string(text { v.appendFormatted(fractionDigits: digits, to: &$0) })
         case (.dateTimeOffset, .dateTimeOffset(let v)):
             let digits = type.effectiveScale!
             guard v.local.time.fits(fractionDigits: digits) else { throw outOfRange("\(v) has more than \(digits) fractional-second digits") }

@@ -13,10 +13,11 @@ extension ColumnValue {
         case .int(let value): return String(value)
         case .real(let value): return value.description
         case .float(let value): return value.description
-        case .decimal(let value): return value.description
-        case .date(let value): return value.description
-        case .time(let value): return value.formatted(fractionDigits: Swift.min(type.effectiveScale ?? 7, 6))
-        case .dateTime(let value): return value.formatted(fractionDigits: Swift.min(type.effectiveScale ?? 7, 6))
+        case .decimal, .date, .time, .dateTime:
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(32)
+            appendPostgreSQLText(as: type, to: &bytes)
+            return String(decoding: bytes, as: UTF8.self)
         case .dateTimeOffset(let value): return value.formatted(fractionDigits: Swift.min(type.effectiveScale ?? 7, 6))
         case .guid(let value): return value.uuidString
         case .bytes(let bytes): return Self.hex(bytes)
@@ -24,6 +25,35 @@ extension ColumnValue {
         case .spatial(let srid, let wkb): return Self.hex(Self.extendedWellKnownBinary(srid: srid, wkb))
         case .variant(let base, let value): return value.postgreSQLText(as: base)
         }
+    }
+
+    /// Appends the text of ``postgreSQLText(as:)`` for integers, decimals, dates and times, written
+    /// digit by digit (no intermediate strings: these are most of a typical row); returns `false`
+    /// for other values, leaving `bytes` as it was. None of these texts needs COPY escaping.
+    @discardableResult
+    func appendPostgreSQLText(as type: SQLServerDataType, to bytes: inout [UInt8]) -> Bool {
+        switch self {
+        case .int(let value):
+            if value < 0 { bytes.append(UInt8(ascii: "-")) }
+            let start = bytes.count
+            var rest = value.magnitude
+            repeat {
+                bytes.append(UInt8(ascii: "0") + UInt8(rest % 10))
+                rest /= 10
+            } while rest > 0
+            bytes[start...].reverse()
+        case .decimal(let value):
+            value.appendDescription(to: &bytes)
+        case .date(let value):
+            value.appendDescription(to: &bytes)
+        case .time(let value):
+            value.appendFormatted(fractionDigits: Swift.min(type.effectiveScale ?? 7, 6), to: &bytes)
+        case .dateTime(let value):
+            value.appendFormatted(fractionDigits: Swift.min(type.effectiveScale ?? 7, 6), to: &bytes)
+        default:
+            return false
+        }
+        return true
     }
 
     /// bytea's hex input form, `\x00ff…`.
@@ -63,15 +93,48 @@ struct CopyTextBuffer {
     private(set) var bytes: [UInt8] = []
     private var fieldsInRow = 0
 
-    mutating func field(_ text: String?) {
+    private mutating func separate() {
         if fieldsInRow > 0 { bytes.append(UInt8(ascii: "\t")) }
         fieldsInRow += 1
+    }
+
+    mutating func field(_ text: String?) {
+        separate()
         guard let text else {
             bytes.append(UInt8(ascii: "\\"))
             bytes.append(UInt8(ascii: "N"))
             return
         }
-        for byte in text.utf8 {
+        appendEscaped(text)
+    }
+
+    /// A value in the text ``ColumnValue/postgreSQLText(as:)`` gives, written straight into the
+    /// buffer for the common kinds; NULL (and `.unchanged`, which has no text) as `\N`.
+    mutating func field(_ value: ColumnValue, as type: SQLServerDataType) {
+        switch value {
+        case .string(let text):
+            separate()
+            appendEscaped(text)
+        case .int, .decimal, .date, .time, .dateTime:
+            separate()
+            value.appendPostgreSQLText(as: type, to: &bytes)
+        default:
+            field(value.postgreSQLText(as: type))
+        }
+    }
+
+    private mutating func appendEscaped(_ text: String) {
+        let utf8 = text.utf8
+        // Most text has nothing to escape: copy it in one step.
+        let copied = utf8.withContiguousStorageIfAvailable { buffer -> Bool in
+            guard !buffer.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }) else {
+                return false
+            }
+            bytes.append(contentsOf: buffer)
+            return true
+        } ?? false
+        guard !copied else { return }
+        for byte in utf8 {
             switch byte {
             case UInt8(ascii: "\\"): bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "\\"))
             case UInt8(ascii: "\t"): bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "t"))

@@ -136,7 +136,7 @@ struct TableApplier {
                     }
                     buffer.field(nil)
                 } else {
-                    buffer.field(value.postgreSQLText(as: column.type))
+                    buffer.field(value, as: column.type)
                 }
             }
             if staging {
