@@ -43,14 +43,15 @@ start() {
       echo "port = $port"
       echo "listen_addresses = '127.0.0.1'"
       echo "unix_socket_directories = '$data'"
-      echo "max_connections = 200"
       echo "fsync = on"
       echo "max_prepared_transactions = 20"
       echo "wal_level = logical"
     } | as_owner tee -a "$data/postgresql.conf" >/dev/null
   fi
   if ! as_owner "$pg_ctl" -D "$data" status >/dev/null 2>&1; then
-    as_owner "$pg_ctl" -D "$data" -l "$data/server.log" -w -t 60 start >/dev/null
+    # Every emulator session, sink, source and validator holds its own connection, and the test
+    # suites run in parallel: give them room (an option, so older data directories get it too).
+    as_owner "$pg_ctl" -D "$data" -l "$data/server.log" -o "-c max_connections=600" -w -t 60 start >/dev/null
   fi
   if ! psql "postgresql://postgres@127.0.0.1:$port/postgres" -tAc "select 1 from pg_database where datname = 'ferry'" | grep -q 1; then
     psql "postgresql://postgres@127.0.0.1:$port/postgres" -q -c "create database ferry"
