@@ -117,7 +117,7 @@ struct ValidateBenchmark: AsyncParsableCommand {
             var results: [TableValidationResult] = []
             let validation = try await clock.measure { results = try await runner.run([table]) }
             guard let result = results.first, result.state == .validated, result.matchedRows == rows else {
-                throw ValidationError("the tables did not validate: \(results.first.map { "\($0.state), \($0.mismatchCount) mismatches" } ?? "no result")")
+                throw ValidationError("the tables did not validate: \(results.first.map { "\($0.state), \($0.mismatchCount) mismatches, e.g. \($0.mismatches.prefix(5))" } ?? "no result")")
             }
             let baselineSeconds = EmulatorBenchmark.seconds(baseline)
             let validationSeconds = EmulatorBenchmark.seconds(validation)

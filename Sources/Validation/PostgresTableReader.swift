@@ -14,8 +14,10 @@ struct PostgresTableReader: Sendable {
         self.connection = connection
         self.columns = columns
         self.batchSize = batchSize
-        let names = columns.map { PostgresIdentifier.quote($0.targetName) }
-        let select = "SELECT \(names.map { "\($0)::text" }.joined(separator: ", ")) FROM \(PostgresIdentifier.qualified(schema: schema, table)) ORDER BY \(names.prefix(keyCount).joined(separator: ", "))"
+        // Qualified by the alias: an unqualified ORDER BY name would sort by the ::text output
+        // column of that name (PostgreSQL prefers output names), i.e. 10 before 2.
+        let names = columns.map { "t." + PostgresIdentifier.quote($0.targetName) }
+        let select = "SELECT \(names.map { "\($0)::text" }.joined(separator: ", ")) FROM \(PostgresIdentifier.qualified(schema: schema, table)) AS t ORDER BY \(names.prefix(keyCount).joined(separator: ", "))"
         try await connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         do {
             try await connection.execute("SET LOCAL TimeZone = 'UTC'")

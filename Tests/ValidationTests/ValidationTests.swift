@@ -166,6 +166,32 @@ import Validation
     }
 }
 
+@Suite struct ValidationOrderTests {
+    /// Integer keys beyond one digit: the target must be read in numeric order, or rows settle as
+    /// missing while their partner is still to come (a bug once sorted the target by key text).
+    @Test func numericKeysPastNineMatchAcrossPartitions() async throws {
+        try await TestEmulator.with { emulator in
+            let source = try await emulator.connect()
+            _ = try await source.execute("CREATE DATABASE Numbers")
+            let values = (1...120).map { "(\($0), \($0 * 3))" }.joined(separator: ", ")
+            _ = try await source.execute("USE Numbers; CREATE TABLE dbo.N (ID int NOT NULL PRIMARY KEY, V int NOT NULL); INSERT INTO dbo.N VALUES \(values)")
+            let target = try await PostgresConnection.connect(url: try TestPostgres.url(), logger: TableValidatorTests.logger)
+            let schema = TestPostgres.uniqueName("validation")
+            try await target.execute("CREATE SCHEMA \(schema); CREATE TABLE \(schema).n (id integer PRIMARY KEY, v integer NOT NULL); INSERT INTO \(schema).n SELECT g, g * 3 FROM generate_series(1, 120) g")
+            let table = try ValidationTable(
+                source: TableIdentity(database: "Numbers", schema: "dbo", table: "N"), targetSchema: schema, targetTable: "n",
+                keyColumns: [.init(sourceName: "ID", targetName: "id", type: try SQLServerDataType(declaration: "int"))],
+                valueColumns: [.init(sourceName: "V", targetName: "v", type: try SQLServerDataType(declaration: "int"))])
+            let result = try await TableValidator(source: source, target: target, settings: .init(partitionSize: 7), logger: TableValidatorTests.logger).validate(table)
+            #expect(result.state == .validated, "\(result.mismatches.prefix(5))")
+            #expect(result.matchedRows == 120)
+            try await target.execute("DROP SCHEMA \(schema) CASCADE")
+            await target.close()
+            await source.close()
+        }
+    }
+}
+
 @Suite struct CanonicalValueTests {
     @Test("datetime rounds to SQL Server's printed milliseconds; datetime2(7) keeps what PostgreSQL can")
     func temporal() throws {
