@@ -166,7 +166,7 @@ let package = Package(
             name: "FerryBenchmark",
             dependencies: [
                 "EventLog", "Kafka", "PostgresSink", "FerryCore",
-                "SchemaConversion", "SQLServerEmulator", "TDSServer", "FreeTDS", "Postgres",
+                "SchemaConversion", "SQLServerEmulator", "TDSServer", "FreeTDS", "Postgres", "SQLServerSource",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
