@@ -83,6 +83,7 @@ struct SourceBenchmark: AsyncParsableCommand {
                     _ = try await connection.execute(Self.tableDDL)
                     _ = try await connection.execute("CREATE TABLE dbo.digits (d int NOT NULL PRIMARY KEY); INSERT INTO dbo.digits VALUES (0),(1),(2),(3),(4),(5),(6),(7),(8),(9)")
                     _ = try await connection.execute(Self.insertSelect(rows: count))
+                    _ = try await connection.execute("DROP TABLE dbo.digits")
                     _ = try await connection.execute("EXEC sys.sp_cdc_enable_table @source_schema = N'dbo', @source_name = N'orders', @role_name = NULL")
                     let loaded = try await connection.query("SELECT COUNT_BIG(*) FROM dbo.orders").first?[0].int64Value ?? 0
                     guard loaded == Int64(count) else { throw ValidationError("loaded \(loaded) rows, not \(count)") }
@@ -126,7 +127,7 @@ struct SourceBenchmark: AsyncParsableCommand {
 
     static let tableDDL = """
         CREATE TABLE dbo.orders (id int NOT NULL PRIMARY KEY, customer nvarchar(40) NOT NULL, amount decimal(12, 2) NOT NULL,
-                                 status varchar(10) NOT NULL, placed datetime2(7) NOT NULL)
+                                 status varchar(10) NOT NULL, placed datetime NOT NULL)
         """
 
     /// `INSERT … SELECT` over a cross join of digit tables: the whole table in one statement inside the emulator.
@@ -141,7 +142,7 @@ struct SourceBenchmark: AsyncParsableCommand {
         let from = aliases.map { "dbo.digits \($0)" }.joined(separator: " CROSS JOIN ")
         return """
             INSERT INTO dbo.orders (id, customer, amount, status, placed)
-            SELECT \(number), REPLICATE(N'c', 40), 1234.56, 'shipped', '2026-11-27T10:00:00.1234567' FROM \(from)
+            SELECT \(number), REPLICATE(N'c', 40), 1234.56, 'shipped', '2026-11-27T10:00:00.123' FROM \(from)
             """
     }
 
@@ -161,7 +162,7 @@ struct SourceBenchmark: AsyncParsableCommand {
                         var batch = ""
                         var n = 0
                         while n < 100, id < total {
-                            batch += "BEGIN TRAN; INSERT INTO dbo.orders (id, customer, amount, status, placed) VALUES (\(id), N'customer \(id)', \(id % 10_000).25, 'new', SYSDATETIME()); COMMIT;\n"
+                            batch += "BEGIN TRAN; INSERT INTO dbo.orders (id, customer, amount, status, placed) VALUES (\(id), N'customer \(id)', \(id % 10_000).25, 'new', '2026-11-27T10:00:00.123'); COMMIT;\n"
                             id += sessions
                             n += 1
                         }
@@ -231,6 +232,7 @@ struct SourceBenchmark: AsyncParsableCommand {
 
     /// Runs this executable again with `arguments` and waits; its output goes straight to ours.
     private func runChild(_ arguments: [String]) throws {
+        fflush(nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         process.arguments = ["source", "--postgres", postgres] + arguments
