@@ -68,6 +68,8 @@ public struct SourceConfiguration: Sendable {
     public var topicPartitions: Int32
     /// Stop streaming once the position reaches this LSN (tests and `ferry run --until`); `nil` runs on.
     public var stopAtLSN: LSN?
+    /// Large-object columns: whole, left out, or truncated (DMS `TargetMetadata` LOB settings).
+    public var lobs: LobPolicy
 
     /// Makes a configuration with Ferry's defaults.
     public init(prefix: String, database: String, migrationType: MigrationType = .fullLoadAndCDC,
@@ -78,7 +80,7 @@ public struct SourceConfiguration: Sendable {
                 heartbeatInterval: Duration? = .seconds(10),
                 envelope: EnvelopeCodec.Configuration = .init(), transactionMetadata: Bool = true,
                 onGap: GapPolicy = .fail, rotation: RotationPolicy = .auto, topicPartitions: Int32 = 1,
-                stopAtLSN: LSN? = nil) {
+                stopAtLSN: LSN? = nil, lobs: LobPolicy = .full) {
         self.prefix = prefix
         self.database = database
         self.migrationType = migrationType
@@ -98,6 +100,7 @@ public struct SourceConfiguration: Sendable {
         self.rotation = rotation
         self.topicPartitions = topicPartitions
         self.stopAtLSN = stopAtLSN
+        self.lobs = lobs
     }
 
     /// Checks the numbers; throws naming the setting.
@@ -110,6 +113,7 @@ public struct SourceConfiguration: Sendable {
         try positive(batchSize, "batchSize")
         try positive(streamingConnections, "streamingConnections")
         try positive(maxTransactionsPerWindow, "maxTransactionsPerWindow")
+        if case .truncate(let maxBytes) = lobs.mode { try positive(maxBytes, "LobMaxSize") }
         guard topicPartitions >= 1 else { throw SourceError(.invalidConfiguration, "topicPartitions must be at least 1", context: ["setting": "topicPartitions"]) }
         do { _ = try TopicNames(prefix: prefix) } catch {
             throw SourceError(.invalidConfiguration, "prefix: \(error.message)", context: ["setting": "prefix"])
