@@ -122,7 +122,7 @@ struct SourceCommand: AsyncParsableCommand {
                 services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
-            let progress = Task { await SourceProgress(statistics: service.statistics, logger: logger).run() }
+            let progress = Task { await SourceProgress(statistics: service.statistics).run() }
             defer { progress.cancel() }
             try await group.run()
             try await log.close()

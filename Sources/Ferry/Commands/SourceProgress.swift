@@ -1,14 +1,12 @@
 import FerryCore
 import Foundation
-import Logging
 import SQLServerSource
 
 /// The snapshot's progress for `ferry source`: on a terminal (stderr a TTY) a table of rows, percent,
-/// rate and ETA per table, redrawn in place every second; otherwise a log line every
-/// `logInterval` while the snapshot runs. Fed by ``SourceStatistics`` only.
+/// rate and ETA per table, redrawn in place every second; otherwise a plain line per unfinished
+/// table on stderr every `logInterval` while the snapshot runs. Fed by ``SourceStatistics`` only.
 struct SourceProgress {
     let statistics: SourceStatistics
-    let logger: Logger
     var logInterval: Duration = .seconds(10)
 
     /// One table's line.
@@ -96,14 +94,12 @@ struct SourceProgress {
                 drawn = lines.count + 1
                 finalDrawn = !running
             } else if running, ContinuousClock.now - lastLog >= logInterval {
+                // Plain lines, whatever the log level: progress is what the operator asked for.
                 lastLog = .now
-                for line in lines where line.state != "done" {
-                    logger.info("snapshot progress", metadata: [
-                        "table": "\(line.table)", "rows": "\(line.rows)", "estimated_rows": "\(line.estimate.map(String.init) ?? "unknown")",
-                        "rows_per_second": "\(Int(line.rowsPerSecond))", "eta_seconds": "\(line.etaSeconds.map { String(Int($0.rounded(.up))) } ?? "unknown")",
-                        "state": "\(line.state)",
-                    ])
-                }
+                let stamp = ISO8601DateFormatter().string(from: Date())
+                var text = ""
+                for line in lines where line.state != "done" { text += "\(stamp) snapshot progress: \(line.rendered)\n" }
+                FileHandle.standardError.write(Data(text.utf8))
             }
         }
     }
