@@ -35,6 +35,9 @@ struct SourceBenchmark: AsyncParsableCommand {
     @Option(help: "Single-row transactions for the streaming measurement (0 skips it).")
     var transactions: Int = 200_000
 
+    @Option(help: "Rows per snapshot key range (the source's snapshotPartitionRows); a table above it is read in parallel ranges.")
+    var partitionRows: Int = 250_000
+
     @Option(help: "Which log: embedded, kafka or all.")
     var target: FerryBenchmark.Target = .all
 
@@ -57,6 +60,7 @@ struct SourceBenchmark: AsyncParsableCommand {
             while power < count { power *= 10 }
             guard count >= 10, power == count else { throw ValidationError("--rows: \(count) is not a power of ten ≥ 10") }
         }
+        guard partitionRows > 0 else { throw ValidationError("--partition-rows must be positive") }
         guard transactions >= 0 else { throw ValidationError("--transactions must not be negative") }
     }
 
@@ -75,7 +79,7 @@ struct SourceBenchmark: AsyncParsableCommand {
             return
         }
         let logs = target == .all ? ["embedded", "kafka"] : [target.rawValue]
-        print("ferry source benchmark: load average \(Self.loadAverage())")
+        print("ferry source benchmark: load average \(Self.loadAverage()); snapshot key ranges of \(partitionRows) rows")
         print("workload                         log        events   seconds     events/s   VmHWM base MB   VmHWM peak MB   +MB")
         for count in try rowCounts() {
             try await withDatabase(logger: logger) { url, name in
@@ -235,7 +239,7 @@ struct SourceBenchmark: AsyncParsableCommand {
         fflush(nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        process.arguments = ["source", "--postgres", postgres] + arguments
+        process.arguments = ["source", "--postgres", postgres, "--partition-rows", String(partitionRows)] + arguments
         try process.run()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { throw ValidationError("measurement \(arguments) failed with status \(process.terminationStatus)") }
@@ -260,7 +264,7 @@ struct SourceBenchmark: AsyncParsableCommand {
                 log = try await EmbeddedEventLog(path: folder.appendingPathComponent("events.log").path, logger: logger)
             }
             var configuration = SourceConfiguration(prefix: "bench", database: Self.sqlDatabase, migrationType: workload == "snapshot" ? .fullLoad : .fullLoadAndCDC,
-                                                    heartbeatInterval: nil)
+                                                    snapshotPartitionRows: partitionRows, heartbeatInterval: nil)
             if workload == "streaming" {
                 guard let start = childStart.flatMap({ LSN($0) }), let stop = childStop.flatMap({ LSN($0) }) else {
                     throw ValidationError("streaming needs --child-start and --child-stop LSNs")
