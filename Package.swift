@@ -166,7 +166,7 @@ let package = Package(
             name: "FerryBenchmark",
             dependencies: [
                 "EventLog", "Kafka", "PostgresSink", "FerryCore",
-                "SchemaConversion", "SQLServerEmulator", "TDSServer", "FreeTDS", "Postgres", "Validation",
+                "SchemaConversion", "SQLServerEmulator", "TDSServer", "FreeTDS", "Postgres", "Validation", "SQLServerSource",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

@@ -14,7 +14,7 @@ struct FerryBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ferry-benchmark",
         abstract: "Measure event log append and read throughput.",
-        subcommands: [ConvertBenchmark.self, CaptureBenchmark.self, EmulatorBenchmark.self, SinkBenchmark.self, ValidateBenchmark.self]
+        subcommands: [ConvertBenchmark.self, CaptureBenchmark.self, EmulatorBenchmark.self, SinkBenchmark.self, SourceBenchmark.self, ValidateBenchmark.self]
     )
 
     enum Target: String, ExpressibleByArgument, CaseIterable {

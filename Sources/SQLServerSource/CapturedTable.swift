@@ -89,10 +89,11 @@ public struct CapturedTable: Hashable, Sendable {
         }
     }
 
-    /// The schema of the table as it is now (the snapshot reads these columns).
-    public func currentSchema() throws(SourceError) -> TableSchema {
+    /// The schema of the table as it is now (the snapshot reads these columns), without the LOB
+    /// columns `lobs` leaves out.
+    public func currentSchema(lobs: LobPolicy = .full) throws(SourceError) -> TableSchema {
         do {
-            return try TableSchema(identity: identity, columns: currentColumns, keyColumns: primaryKey)
+            return try TableSchema(identity: identity, columns: currentColumns.filter(lobs.keeps), keyColumns: primaryKey)
         } catch {
             throw SourceError(.unexpectedChangeData, "\(identity) has an unusable column list: \(error.message)", context: ["table": identity.description])
         }

@@ -46,10 +46,23 @@ final class ChangeStreamer {
             serverOffsetMinutes = Int(minutes)
         }
         defer { let readers = self.readers; Task { for reader in readers { await reader.close() } } }
+        try await publishDropsMissedWhileStopped()
         var idlePolls = 0
+        var vanishedRetries = 0
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             if let stop = configuration.stopAtLSN, let position = checkpoint.position, position >= stop { return }
-            let progressed = try await pollOnce()
+            let progressed: Bool
+            do {
+                progressed = try await pollOnce()
+            } catch let error as TDSError where error.number == 208 && vanishedRetries < 3 {
+                // A change table vanished between the catalog refresh and the read (a table or a
+                // capture instance was dropped meanwhile): refresh and read the window again.
+                logger.notice("a change table disappeared during a poll; refreshing the capture instances", metadata: ["error": "\(error)"])
+                instanceSignature = [:]
+                vanishedRetries += 1
+                continue
+            }
+            vanishedRetries = 0
             if progressed {
                 idlePolls = 0
                 continue
@@ -137,6 +150,7 @@ final class ChangeStreamer {
         var cursors: [ChangeTableReader] = []
         var schemas: [TableSchema] = []
         var columnLists: [[CapturedColumn]] = []
+        var keptIndices: [[Int]?] = []
         var filters: [RowFilter] = []
         for (index, entry) in selected.enumerated() {
             let dropped = droppedColumns[entry.table.identity] ?? []
@@ -144,7 +158,11 @@ final class ChangeStreamer {
             let projection = try ColumnProjection(columns: columns.map(\.definition), alias: "ct")
             let sql = try ChangeTableReader.query(instance: entry.instance, columns: projection, window: window)
             cursors.append(ChangeTableReader(connection: readers[index], sql: sql, projection: projection, tableIndex: index, table: entry.table.identity.description))
-            let kept = columns.filter { !dropped.contains($0.definition.name) }
+            // Dropped columns and (SupportLobs: false) LOB columns leave the events; the change
+            // table still has them, so rows are projected onto the kept positions.
+            let indices = columns.indices.filter { !dropped.contains(columns[$0].definition.name) && configuration.lobs.keeps(columns[$0].definition) }
+            let kept = indices.map { columns[$0] }
+            keptIndices.append(indices.count == columns.count ? nil : indices)
             columnLists.append(kept)
             let instance = CaptureInstance(name: entry.instance.name, changeTableObjectID: entry.instance.changeTableObjectID, startLSN: entry.instance.startLSN,
                                            columns: kept, indexColumns: entry.instance.indexColumns)
@@ -179,9 +197,22 @@ final class ChangeStreamer {
                         return lastCompleted
                     }
                 }
-                guard let change else { break }
+                guard var change else { break }
                 let index = change.tableIndex
                 let identity = selected[index].table.identity
+                if let indices = keptIndices[index] {
+                    change.first.values = indices.map { $0 < change.first.values.count ? change.first.values[$0] : .null }
+                    if let after = change.after { change.after!.values = indices.map { $0 < after.values.count ? after.values[$0] : .null } }
+                }
+                if case .truncate = configuration.lobs.mode {
+                    let definitions = columnLists[index].map(\.definition)
+                    var cut = configuration.lobs.limit(&change.first.values, columns: definitions)
+                    if change.after != nil { cut += configuration.lobs.limit(&change.after!.values, columns: definitions) }
+                    for column in cut {
+                        await LobTruncationReport.record(table: identity, column: definitions[column].name, key: (change.after ?? change.first).values,
+                                                         schema: schemas[index], policy: configuration.lobs, statistics: statistics, logger: logger)
+                    }
+                }
                 let commitTime = commitTimes[change.commitLSN] ?? EventPublisher.nowMilliseconds()
                 var event = try EventBuilder.event(for: change, columns: columnLists[index], table: identity, prefix: configuration.prefix,
                                                    commitMilliseconds: commitTime,
@@ -242,10 +273,70 @@ final class ChangeStreamer {
         }
         guard current != instanceSignature else { return }
         let discovered = try await catalog.discover(control, selection: configuration.selection)
-        let known = Set(tables.map(\.identity))
-        tables = discovered.captured.filter { known.contains($0.identity) }
+        var refreshed: [CapturedTable] = []
+        var vanished: [CapturedTable] = []
+        for table in tables {
+            // The same object: a table dropped and created again under its name is another table.
+            if let now = discovered.captured.first(where: { $0.identity == table.identity && $0.objectID == table.objectID }) {
+                refreshed.append(now)
+            } else {
+                vanished.append(table)
+            }
+        }
+        if !vanished.isEmpty {
+            let ids = vanished.map { String($0.objectID) }.joined(separator: ", ")
+            let existing = Set(try await control.query("SELECT object_id FROM sys.tables WHERE object_id IN (\(ids))").compactMap { $0[0].int64Value })
+            for table in vanished {
+                if existing.contains(table.objectID) {
+                    // sys.sp_cdc_disable_table removed every capture instance; the table is still there.
+                    logger.warning("change data capture was disabled for a captured table; Ferry stops reading it",
+                                   metadata: ["table": "\(table.identity)", "enable": "\(SourceCatalog.enableStatement(for: table.identity))"])
+                    checkpoint.captureInstances[table.identity] = nil
+                    droppedColumns[table.identity] = nil
+                } else {
+                    try await publishDrop(of: table)
+                }
+            }
+        }
+        tables = refreshed
         instanceSignature = Self.signature(tables)
         logger.info("capture instances changed", metadata: ["instances": "\(current.keys.sorted())"])
+    }
+
+    /// A captured table was dropped (SQL Server drops its capture instances, change tables and
+    /// `cdc.ddl_history` rows with it): publishes a schema change without new columns, so sinks
+    /// apply `HandleSourceTableDropped`, and stops reading the table. The drop has no LSN of its
+    /// own any more; the event carries the first LSN Ferry had not read when it noticed.
+    func publishDrop(of table: CapturedTable) async throws {
+        let identity = table.identity
+        let position = checkpoint.position ?? .zero
+        let dropped = droppedColumns[identity] ?? []
+        let oldColumns = (table.instance(at: position.incremented() ?? position)?.columns.map(\.definition) ?? table.currentColumns)
+            .filter { !dropped.contains($0.name) }
+        let ddl = "DROP TABLE " + ((try? TDSLiteral.qualifiedIdentifier(identity.schema, identity.table)) ?? identity.description)
+        let event = SchemaChangeEvent(table: identity, oldColumns: oldColumns, newColumns: nil, keyColumns: [], ddl: ddl,
+                                      lsn: position.incremented() ?? position, timestampMilliseconds: EventPublisher.nowMilliseconds())
+        try await publisher.append([publisher.record(for: event)])
+        await statistics.recordDrop(identity)
+        checkpoint.captureInstances[identity] = nil
+        droppedColumns[identity] = nil
+        logger.warning("captured table dropped on the source; changes it had not yet published went with its change table",
+                       metadata: ["table": "\(identity)", "lsn": "\(event.lsn)"])
+    }
+
+    /// On start: tables the checkpoint was reading that no longer exist were dropped while Ferry
+    /// was not running; their drop events are published now.
+    func publishDropsMissedWhileStopped() async throws {
+        let known = Set(tables.map(\.identity))
+        for identity in checkpoint.captureInstances.keys.sorted() where !known.contains(identity) {
+            guard configuration.selection.includes(schema: identity.schema, table: identity.table) else { continue }
+            let rows = try await control.query("""
+                SELECT t.object_id FROM sys.tables AS t JOIN sys.schemas AS s ON s.schema_id = t.schema_id
+                WHERE s.name = \(TDSLiteral.string(identity.schema)) AND t.name = \(TDSLiteral.string(identity.table))
+                """)
+            guard rows.isEmpty else { continue }
+            try await publishDrop(of: CapturedTable(identity: identity, objectID: 0, instances: [], currentColumns: [], primaryKey: []))
+        }
     }
 
     /// Stops (or re-snapshots) when cleanup removed changes after `position` that Ferry never read.

@@ -47,14 +47,16 @@ struct Snapshotter: Sendable {
             return unitsReading == 0
         }
 
-        func finish(_ table: TableIdentity) async throws {
+        /// Returns whether `table` is now complete.
+        func finish(_ table: TableIdentity) async throws -> Bool {
             remainingUnits -= 1
             remainingPerTable[table, default: 1] -= 1
-            guard remainingPerTable[table] == 0 else { return }
+            guard remainingPerTable[table] == 0 else { return false }
             checkpoint.snapshotCompleted.insert(table)
             checkpoint.timestampMilliseconds = EventPublisher.nowMilliseconds()
             // Completion sets only grow, so a later write never loses an earlier table.
             try await publisher.store(checkpoint)
+            return true
         }
     }
 
@@ -63,10 +65,15 @@ struct Snapshotter: Sendable {
         let control = try await connect()
         let snapshotIsolation = try await SourceCatalog(database: configuration.database).allowsSnapshotIsolation(control)
         var units: [Unit] = []
+        var estimates: [TableIdentity: Int64?] = [:]
         for table in configuration.selection.loadOrder(tables) where !checkpoint.snapshotCompleted.contains(table.identity) {
-            units.append(contentsOf: try await plan(table, control))
+            let (planned, estimate) = try await plan(table, control)
+            units.append(contentsOf: planned)
+            estimates[table.identity] = estimate
         }
         await control.close()
+        await statistics.snapshotStarted(estimates: estimates, nowMilliseconds: EventPublisher.nowMilliseconds())
+        defer { Task { await statistics.snapshotEnded() } }
         logger.info("snapshot starting", metadata: ["tables": "\(Set(units.map(\.table.identity)).count)", "units": "\(units.count)",
                                                     "isolation": "\(snapshotIsolation ? "SNAPSHOT" : "READ COMMITTED")",
                                                     "snapshot_lsn": "\(checkpoint.snapshotLSN?.description ?? "none")"])
@@ -88,18 +95,32 @@ struct Snapshotter: Sendable {
         return await progress.checkpoint
     }
 
-    /// The units of one table: key ranges when it is large and keyed by one integer column.
-    private func plan(_ table: CapturedTable, _ connection: TDSConnection) async throws -> [Unit] {
-        let schema = try table.currentSchema()
+    /// The units of one table (key ranges when it is large and keyed by one integer column) and
+    /// its row estimate for progress.
+    private func plan(_ table: CapturedTable, _ connection: TDSConnection) async throws -> (units: [Unit], estimate: Int64?) {
+        let schema = try table.currentSchema(lobs: configuration.lobs)
         let whole = [Unit(table: table, schema: schema, range: nil, keyColumn: nil)]
-        guard table.primaryKey.count == 1, let key = schema.column(named: table.primaryKey[0]), key.type.category == .integer else { return whole }
         let name = try qualifiedName(table.identity)
+        guard table.primaryKey.count == 1, let key = schema.column(named: table.primaryKey[0]), key.type.category == .integer else {
+            return (whole, try await estimateRows(table, connection))
+        }
         let column = try TDSLiteral.identifier(key.name)
         let rows = try await connection.query("SELECT COUNT_BIG(*), MIN(\(column)), MAX(\(column)) FROM \(name)")
-        guard let row = rows.first, let count = row[0].int64Value, count > Int64(configuration.snapshotPartitionRows),
-              let low = row[1].int64Value, let high = row[2].int64Value else { return whole }
-        return SnapshotPlanner.ranges(minimum: low, maximum: high, rowCount: count, rowsPerRange: configuration.snapshotPartitionRows)
-            .map { Unit(table: table, schema: schema, range: $0, keyColumn: key.name) }
+        let count = rows.first?[0].int64Value
+        guard let row = rows.first, let count, count > Int64(configuration.snapshotPartitionRows),
+              let low = row[1].int64Value, let high = row[2].int64Value else { return (whole, count) }
+        return (SnapshotPlanner.ranges(minimum: low, maximum: high, rowCount: count, rowsPerRange: configuration.snapshotPartitionRows)
+            .map { Unit(table: table, schema: schema, range: $0, keyColumn: key.name) }, count)
+    }
+
+    /// A table's row count for the progress display: the catalog's count (`sys.dm_db_partition_stats`,
+    /// else `sys.partitions`: no scan), else `COUNT_BIG(*)`.
+    private func estimateRows(_ table: CapturedTable, _ connection: TDSConnection) async throws -> Int64? {
+        for sql in ["SELECT SUM(row_count) FROM sys.dm_db_partition_stats WHERE object_id = \(table.objectID) AND index_id IN (0, 1)",
+                    "SELECT SUM(rows) FROM sys.partitions WHERE object_id = \(table.objectID) AND index_id IN (0, 1)"] {
+            if let rows = try? await connection.query(sql), let count = rows.first?[0].int64Value { return count }
+        }
+        return try await connection.query("SELECT COUNT_BIG(*) FROM \(try qualifiedName(table.identity))").first?[0].int64Value
     }
 
     private func read(_ unit: Unit, connection: TDSConnection, snapshotIsolation: Bool, snapshotLSN: LSN?, progress: Progress) async throws {
@@ -128,7 +149,11 @@ struct Snapshotter: Sendable {
         }
         do {
             for try await row in try await connection.stream(sql, chunkSize: 512).rows {
-                let values = try projection.decode(row.values, from: 0)
+                var values = try projection.decode(row.values, from: 0)
+                for column in configuration.lobs.limit(&values, columns: unit.schema.columns) {
+                    await LobTruncationReport.record(table: identity, column: unit.schema.columns[column].name, key: values, schema: unit.schema,
+                                                     policy: configuration.lobs, statistics: statistics, logger: logger)
+                }
                 if let previous = held {
                     let event = try EventBuilder.readEvent(values: previous, columns: unit.schema.columns, table: identity, prefix: configuration.prefix,
                                                            snapshotLSN: snapshotLSN, snapshot: .true, nowMilliseconds: EventPublisher.nowMilliseconds())
@@ -156,7 +181,9 @@ struct Snapshotter: Sendable {
         }
         logger.debug("snapshot unit read", metadata: ["table": "\(identity)", "rows": "\(count)",
                                                       "range": "\(unit.range.map { "\($0.lowerBound)...\($0.upperBound)" } ?? "all")"])
-        try await progress.finish(identity)
+        if try await progress.finish(identity) {
+            await statistics.snapshotTableFinished(identity, nowMilliseconds: EventPublisher.nowMilliseconds())
+        }
     }
 
     private func qualifiedName(_ table: TableIdentity) throws -> String {

@@ -73,6 +73,9 @@ public struct SourceConfiguration: Sendable {
     /// checkpoint always wins, so a restarted task resumes where it stopped.
     public var cdcStartPosition: LSN? = nil
 
+    /// Large-object columns: whole, left out, or truncated (DMS `TargetMetadata` LOB settings).
+    public var lobs: LobPolicy
+
     /// Makes a configuration with Ferry's defaults.
     public init(prefix: String, database: String, migrationType: MigrationType = .fullLoadAndCDC,
                 selection: TableSelection = .all, enableMissingCapture: Bool = false,
@@ -82,7 +85,7 @@ public struct SourceConfiguration: Sendable {
                 heartbeatInterval: Duration? = .seconds(10),
                 envelope: EnvelopeCodec.Configuration = .init(), transactionMetadata: Bool = true,
                 onGap: GapPolicy = .fail, rotation: RotationPolicy = .auto, topicPartitions: Int32 = 1,
-                stopAtLSN: LSN? = nil) {
+                stopAtLSN: LSN? = nil, lobs: LobPolicy = .full) {
         self.prefix = prefix
         self.database = database
         self.migrationType = migrationType
@@ -102,6 +105,7 @@ public struct SourceConfiguration: Sendable {
         self.rotation = rotation
         self.topicPartitions = topicPartitions
         self.stopAtLSN = stopAtLSN
+        self.lobs = lobs
     }
 
     /// Checks the numbers; throws naming the setting.
@@ -114,6 +118,7 @@ public struct SourceConfiguration: Sendable {
         try positive(batchSize, "batchSize")
         try positive(streamingConnections, "streamingConnections")
         try positive(maxTransactionsPerWindow, "maxTransactionsPerWindow")
+        if case .truncate(let maxBytes) = lobs.mode { try positive(maxBytes, "LobMaxSize") }
         guard topicPartitions >= 1 else { throw SourceError(.invalidConfiguration, "topicPartitions must be at least 1", context: ["setting": "topicPartitions"]) }
         do { _ = try TopicNames(prefix: prefix) } catch {
             throw SourceError(.invalidConfiguration, "prefix: \(error.message)", context: ["setting": "prefix"])

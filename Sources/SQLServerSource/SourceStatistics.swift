@@ -13,8 +13,20 @@ public actor SourceStatistics {
         public var updates: Int64 = 0
         /// Deletes streamed.
         public var deletes: Int64 = 0
-        /// Schema changes.
+        /// Schema changes (a table drop counts as one).
         public var ddls: Int64 = 0
+        /// Whether the table was dropped on the source (Ferry stopped reading it).
+        public var isDropped = false
+        /// The snapshot's row estimate (`sys.dm_db_partition_stats`, `sys.partitions` or `COUNT_BIG`), once planned.
+        public var snapshotEstimatedRows: Int64?
+        /// When the table's snapshot was planned, ms since 1970; `nil` if it has none.
+        public var snapshotStartMilliseconds: Int64?
+        /// When the table's snapshot was complete (durable), ms since 1970.
+        public var snapshotEndMilliseconds: Int64?
+        /// LOB values cut to `LobMaxSize` (limited LOB mode), per column.
+        public var lobTruncations: [String: Int64] = [:]
+        /// LOB values cut to `LobMaxSize`, all columns.
+        public var totalLobTruncations: Int64 { lobTruncations.values.reduce(0, +) }
     }
 
     /// Counts per table.
@@ -23,6 +35,9 @@ public actor SourceStatistics {
     public private(set) var position: LSN?
     /// The commit time of the last published transaction, ms since 1970.
     public private(set) var lastCommitMilliseconds: Int64?
+
+    /// Whether a snapshot is being read now.
+    public private(set) var snapshotRunning = false
 
     private let prefix: String
 
@@ -47,6 +62,33 @@ public actor SourceStatistics {
     func recordDDL(_ table: TableIdentity) {
         tables[table, default: TableCounts()].ddls += 1
         Counter(label: "ferry_source_ddl_total", dimensions: [("source", prefix), ("table", table.description)]).increment()
+    }
+
+    /// Counts one truncated LOB value; returns how many values of the column were cut so far.
+    func recordLobTruncation(_ table: TableIdentity, column: String) -> Int64 {
+        tables[table, default: TableCounts()].lobTruncations[column, default: 0] += 1
+        Counter(label: "ferry_source_lob_truncations_total", dimensions: [("source", prefix), ("table", table.description), ("column", column)]).increment()
+        return tables[table]!.lobTruncations[column]!
+    }
+
+    func snapshotStarted(estimates: [TableIdentity: Int64?], nowMilliseconds: Int64) {
+        snapshotRunning = true
+        for (table, estimate) in estimates {
+            tables[table, default: TableCounts()].snapshotEstimatedRows = estimate
+            tables[table]!.snapshotStartMilliseconds = nowMilliseconds
+            tables[table]!.snapshotEndMilliseconds = nil
+        }
+    }
+
+    func snapshotTableFinished(_ table: TableIdentity, nowMilliseconds: Int64) {
+        tables[table, default: TableCounts()].snapshotEndMilliseconds = nowMilliseconds
+    }
+
+    func snapshotEnded() { snapshotRunning = false }
+
+    func recordDrop(_ table: TableIdentity) {
+        tables[table, default: TableCounts()].isDropped = true
+        recordDDL(table)
     }
 
     func recordPosition(_ lsn: LSN, commitMilliseconds: Int64?, nowMilliseconds: Int64) {

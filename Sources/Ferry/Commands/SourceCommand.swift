@@ -98,6 +98,8 @@ struct SourceCommand: AsyncParsableCommand {
             topicPartitions: topicPartitions)
         // ChangeProcessingDdlHandlingPolicy.HandleSourceTableAltered = false: Ferry does not touch capture instances.
         if !settings.ddlHandling.handleSourceTableAltered { configuration.rotation = .report }
+        // TargetMetadata LOB settings, from a task settings file only: without one, values travel whole.
+        if taskFiles.taskSettings != nil { configuration.lobs = LobPolicy(settings.targetMetadata.lobHandling) }
         do { try configuration.validate() } catch {
             throw ConfigurationError(subject: error.context["setting"] ?? "--prefix", message: error.message)
         }
@@ -120,6 +122,8 @@ struct SourceCommand: AsyncParsableCommand {
                 services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
+            let progress = Task { await SourceProgress(statistics: service.statistics).run() }
+            defer { progress.cancel() }
             try await group.run()
             try await log.close()
         } catch let error as SourceError where error.code == .invalidConfiguration {
