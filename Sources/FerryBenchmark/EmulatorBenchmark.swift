@@ -34,29 +34,15 @@ struct EmulatorBenchmark: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "ferry.benchmark.emulator") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = .warning
-        let database = "ferry_bench_emulator_\(String(UInt32.random(in: 0...UInt32.max), radix: 36))"
-        let admin = try await PostgresConnection.connect(url: postgres, logger: logger)
-        try await admin.execute("CREATE DATABASE \(PostgresIdentifier.quote(database))")
-        do {
-            try await measure(postgresURL: Self.url(postgres, database: database), logger: logger)
-        } catch {
-            _ = try? await admin.execute("DROP DATABASE \(PostgresIdentifier.quote(database)) WITH (FORCE)")
-            await admin.close()
-            throw error
+        try await BenchmarkEmulator.withScratchDatabase(postgres: postgres, prefix: "ferry_bench_emulator", logger: logger) { url in
+            try await measure(postgresURL: url, logger: logger)
         }
-        try await admin.execute("DROP DATABASE \(PostgresIdentifier.quote(database)) WITH (FORCE)")
-        await admin.close()
     }
 
     private func measure(postgresURL: String, logger: Logger) async throws {
-        let engine = try await SQLServerEngine.open(postgresURL: postgresURL, logger: logger)
-        let server = try TDSServer(
-            configuration: .init(host: "127.0.0.1", port: 0), handler: EmulatorRequestHandler(engine: engine, logger: logger), logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run() }
-            defer { server.shutdown() }
+        try await BenchmarkEmulator.withServer(postgresURL: postgresURL, logger: logger) { port in
             let connection = try await TDSConnection.connect(
-                configuration: .init(host: "127.0.0.1", port: server.port, username: "sa", password: "Passw0rd!"), logger: logger)
+                configuration: .init(host: "127.0.0.1", port: port, username: "sa", password: "Passw0rd!"), logger: logger)
             _ = try await connection.execute("""
                 CREATE TABLE dbo.digits (d int NOT NULL PRIMARY KEY);
                 INSERT INTO dbo.digits VALUES (0),(1),(2),(3),(4),(5),(6),(7),(8),(9);

@@ -38,30 +38,16 @@ struct ValidateBenchmark: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "ferry.benchmark.validate") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = .warning
-        let database = "ferry_bench_validate_\(String(UInt32.random(in: 0...UInt32.max), radix: 36))"
-        let admin = try await PostgresConnection.connect(url: postgres, logger: logger)
-        try await admin.execute("CREATE DATABASE \(PostgresIdentifier.quote(database))")
-        do {
-            try await measure(postgresURL: EmulatorBenchmark.url(postgres, database: database), logger: logger)
-        } catch {
-            _ = try? await admin.execute("DROP DATABASE \(PostgresIdentifier.quote(database)) WITH (FORCE)")
-            await admin.close()
-            throw error
+        try await BenchmarkEmulator.withScratchDatabase(postgres: postgres, prefix: "ferry_bench_validate", logger: logger) { url in
+            try await measure(postgresURL: url, logger: logger)
         }
-        try await admin.execute("DROP DATABASE \(PostgresIdentifier.quote(database)) WITH (FORCE)")
-        await admin.close()
     }
 
     private func measure(postgresURL: String, logger: Logger) async throws {
-        let engine = try await SQLServerEngine.open(postgresURL: postgresURL, logger: logger)
-        let server = try TDSServer(
-            configuration: .init(host: "127.0.0.1", port: 0), handler: EmulatorRequestHandler(engine: engine, logger: logger), logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run() }
-            defer { server.shutdown() }
-            let sourceConfiguration = TDSConnection.Configuration(host: "127.0.0.1", port: server.port, username: "sa", password: "Passw0rd!", database: "Bench")
+        try await BenchmarkEmulator.withServer(postgresURL: postgresURL, logger: logger) { port in
+            let sourceConfiguration = TDSConnection.Configuration(host: "127.0.0.1", port: port, username: "sa", password: "Passw0rd!", database: "Bench")
             let setup = try await TDSConnection.connect(
-                configuration: .init(host: "127.0.0.1", port: server.port, username: "sa", password: "Passw0rd!"), logger: logger)
+                configuration: .init(host: "127.0.0.1", port: port, username: "sa", password: "Passw0rd!"), logger: logger)
             var digits = 1
             var power = 10
             while power < rows { power *= 10; digits += 1 }
