@@ -51,29 +51,7 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var metrics: MetricsOptions
 
-    @Flag(name: .customLong("enable-cdc"), help: "Enable CDC (sys.sp_cdc_enable_table) for selected tables that have no capture instance.")
-    var enableCDC = false
-
-    @Option(name: .customLong("on-gap"), help: "When cleanup removed changes Ferry never read: fail or resnapshot.")
-    var onGap: String = SourceConfiguration.GapPolicy.fail.rawValue
-
-    @Option(name: .customLong("poll-interval-ms"), help: "Wait between source polls; idle polls double it up to --max-idle-ms.")
-    var pollIntervalMilliseconds: Int = 500
-
-    @Option(name: .customLong("max-idle-ms"), help: "The longest wait between idle source polls.")
-    var maxIdleMilliseconds: Int = 5000
-
-    @Option(name: .customLong("streaming-connections"), help: "Connections reading change tables in parallel.")
-    var streamingConnections: Int = 4
-
-    @Option(name: .customLong("heartbeat-interval-ms"), help: "Heartbeat interval while idle; 0 disables heartbeats.")
-    var heartbeatMilliseconds: Int = 10_000
-
-    @Option(name: .customLong("topic-partitions"), help: "Partitions of the data topics Ferry creates.")
-    var topicPartitions: Int32 = 1
-
-    @Flag(name: .customLong("no-tombstones"), help: "Do not follow deletes with a tombstone.")
-    var noTombstones = false
+    @OptionGroup var sourceOptions: SourceOptions
 
     @Option(help: "The table-statistics view: auto (a live table on a terminal, log lines otherwise), table, lines or none.")
     var progress: RunProgressView.Mode = .auto
@@ -93,13 +71,7 @@ struct RunCommand: AsyncParsableCommand {
             guard type == .cdc else { throw ValidationError("--cdc-start-position needs --migration-type cdc (a full load defines its own start)") }
             if LSN(cdcStartPosition) == nil { _ = try Timestamps.milliseconds(parsing: cdcStartPosition, option: "--cdc-start-position") }
         }
-        guard SourceConfiguration.GapPolicy(rawValue: onGap) != nil else { throw ValidationError("--on-gap '\(onGap)' is not fail or resnapshot") }
-        for (value, option) in [(pollIntervalMilliseconds, "--poll-interval-ms"), (maxIdleMilliseconds, "--max-idle-ms"),
-                                (streamingConnections, "--streaming-connections"), (progressIntervalMilliseconds, "--progress-interval-ms")] where value < 1 {
-            throw ValidationError("\(option) must be at least 1")
-        }
-        guard heartbeatMilliseconds >= 0 else { throw ValidationError("--heartbeat-interval-ms must not be negative") }
-        guard topicPartitions >= 1 else { throw ValidationError("--topic-partitions must be at least 1") }
+        guard progressIntervalMilliseconds >= 1 else { throw ValidationError("--progress-interval-ms must be at least 1") }
         if let name, name.isEmpty { throw ValidationError("--name must not be empty") }
         if let log {
             do { _ = try EventLogAddress(parsing: log) } catch let error as EventLogError { throw ValidationError("--log: \(error.message)") }
@@ -130,17 +102,9 @@ struct RunCommand: AsyncParsableCommand {
         let plan = try RunPlan(migrationType: SourceConfiguration.MigrationType(rawValue: migrationType)!, fullLoad: settings.fullLoad)
 
         let prefix = self.prefix ?? url.database
-        var sourceConfiguration = SourceConfiguration(
+        var sourceConfiguration = try sourceOptions.configuration(
             prefix: prefix, database: url.database, migrationType: plan.sourceMigrationType,
-            selection: mappings.map(TableSelection.init(mappings:)) ?? .all, enableMissingCapture: enableCDC,
-            maxFullLoadSubTasks: settings.fullLoad.maxFullLoadSubTasks, streamingConnections: streamingConnections,
-            pollInterval: .milliseconds(pollIntervalMilliseconds), maxIdleInterval: .milliseconds(max(maxIdleMilliseconds, pollIntervalMilliseconds)),
-            heartbeatInterval: heartbeatMilliseconds == 0 ? nil : .milliseconds(heartbeatMilliseconds),
-            envelope: .init(tombstonesOnDelete: !noTombstones), onGap: SourceConfiguration.GapPolicy(rawValue: onGap)!, topicPartitions: topicPartitions)
-        if !settings.ddlHandling.handleSourceTableAltered { sourceConfiguration.rotation = .report }
-        do { try sourceConfiguration.validate() } catch {
-            throw ConfigurationError(subject: error.context["setting"] ?? "--prefix", message: error.message)
-        }
+            settings: taskFiles.taskSettings == nil ? nil : settings, mappings: mappings)
         if let cdcStartPosition {
             sourceConfiguration.cdcStartPosition = try await Self.startLSN(cdcStartPosition, source: url, logger: logger)
         }
