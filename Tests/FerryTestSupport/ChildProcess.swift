@@ -7,6 +7,7 @@ public final class ChildProcess: Sendable {
     private let lines = Mutex<[String]>([])
     private let errorOutput = Mutex<Data>(Data())
     private let finished = Mutex(false)
+    private let errorsFinished = Mutex(false)
 
     /// The `ferry` executable built next to the test bundle (or `FERRY_BINARY`).
     public static var ferryExecutable: URL {
@@ -46,6 +47,7 @@ public final class ChildProcess: Sendable {
         Thread.detachNewThread { [self] in
             let data = errors.readDataToEndOfFile()
             errorOutput.withLock { $0 = data }
+            errorsFinished.withLock { $0 = true }
         }
     }
 
@@ -84,7 +86,8 @@ public final class ChildProcess: Sendable {
     public func waitForExit(timeout: Duration = .seconds(120)) async throws -> Int32 {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: timeout)
-        while process.isRunning || !finished.withLock({ $0 }) {
+        // Both pipes read to the end, so ``standardError`` is complete when this returns.
+        while process.isRunning || !finished.withLock({ $0 }) || !errorsFinished.withLock({ $0 }) {
             guard clock.now < deadline else {
                 kill()
                 throw ChildProcessError(message: "ferry \(process.arguments ?? []) did not exit in time")
