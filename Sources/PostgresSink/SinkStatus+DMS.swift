@@ -94,7 +94,7 @@ extension SinkTableStatus {
                 ("TableState", jsonString(s.tableState)), ("ValidationPendingRecords", "\(s.validationPendingRecords)"),
                 ("ValidationFailedRecords", "\(s.validationFailedRecords)"),
                 ("ValidationSuspendedRecords", "\(s.validationSuspendedRecords)"), ("ValidationState", jsonString(s.validationState)),
-              ]
+              ] + (s.validationStateDetails.isEmpty ? [] : [("ValidationStateDetails", jsonString(s.validationStateDetails))])
             out += index == 0 ? "\n" : ",\n"
             out += "        {\n" + fields.map { "            \(jsonString($0.0)): \($0.1)" }.joined(separator: ",\n") + "\n        }"
         }

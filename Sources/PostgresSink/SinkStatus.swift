@@ -47,6 +47,8 @@ public struct SinkTableStatus: Sendable, Hashable {
     public var validationFailedRecords: Int64
     /// Records whose validation is suspended (DMS's `ValidationSuspendedRecords`).
     public var validationSuspendedRecords: Int64
+    /// Why the table is in its validation state (DMS's `ValidationStateDetails`); empty when none.
+    public var validationStateDetails: String = ""
 
     /// Reads the statistics of every sink, or of `sink`.
     public static func load(from connection: PostgresConnection, sink: String?) async throws -> [SinkTableStatus] {
@@ -86,5 +88,16 @@ public struct SinkTableStatus: Sendable, Hashable {
                             validationFailedRecords: try row.decode(Int64.self, column: "validation_failed"),
                             validationSuspendedRecords: try row.decode(Int64.self, column: "validation_suspended"))
         }
+    }
+}
+
+extension SinkTableStatus {
+    /// A table a validator recorded but no sink has written statistics for (a `ValidationOnly`
+    /// task): no counts, DMS's `Before load` state.
+    public init(sink: String, sourceTable: String, targetTable: String, lastUpdateTime: UTCTimestamp) {
+        self.init(sink: sink, sourceTable: sourceTable, targetTable: targetTable, state: "Before load", fullLoadRows: 0, inserts: 0,
+                  updates: 0, deletes: 0, ddls: 0, appliedLSN: nil, appliedCommitTime: nil, lagSeconds: nil, lastUpdate: "",
+                  exceptions: 0, lastUpdateTime: lastUpdateTime, fullLoadStartTime: nil, fullLoadEndTime: nil,
+                  validationState: "Not enabled", validationPendingRecords: 0, validationFailedRecords: 0, validationSuspendedRecords: 0)
     }
 }

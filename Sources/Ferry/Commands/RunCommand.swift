@@ -59,6 +59,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("progress-interval-ms"), help: "How often the table-statistics view is refreshed.")
     var progressIntervalMilliseconds: Int = 2000
 
+    @Option(name: .customLong("validation-interval-ms"), help: "With ValidationSettings.EnableValidation: how often tables with changes applied since their last comparison are compared again.")
+    var validationIntervalMilliseconds: Int = 60_000
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.", transform: LogLevel.parse)
     var logLevel: Logger.Level = .warning
 
@@ -72,6 +75,7 @@ struct RunCommand: AsyncParsableCommand {
             if LSN(cdcStartPosition) == nil { _ = try Timestamps.milliseconds(parsing: cdcStartPosition, option: "--cdc-start-position") }
         }
         guard progressIntervalMilliseconds >= 1 else { throw ValidationError("--progress-interval-ms must be at least 1") }
+        guard validationIntervalMilliseconds >= 1 else { throw ValidationError("--validation-interval-ms must be at least 1") }
         if let name, name.isEmpty { throw ValidationError("--name must not be empty") }
         if let log {
             do { _ = try EventLogAddress(parsing: log) } catch let error as EventLogError { throw ValidationError("--log: \(error.message)") }
@@ -99,6 +103,10 @@ struct RunCommand: AsyncParsableCommand {
         let url = try SourceURL(parsing: source, environmentPassword: ProcessInfo.processInfo.environment["FERRY_SOURCE_PASSWORD"])
         let settings = try taskFiles.loadSettings()
         let mappings = try taskFiles.loadMappings()
+        if settings.validation.validationOnly && !settings.validation.enableValidation {
+            throw ConfigurationError(subject: "--task-settings ValidationSettings.ValidationOnly",
+                                     message: "a validation-only task needs EnableValidation: true as well (as DMS requires)")
+        }
         let plan = try RunPlan(migrationType: SourceConfiguration.MigrationType(rawValue: migrationType)!, fullLoad: settings.fullLoad)
 
         let prefix = self.prefix ?? url.database
@@ -127,6 +135,13 @@ struct RunCommand: AsyncParsableCommand {
         let output = RunOutput()
         let task = RunTask(plan: plan, source: url, sourceConfiguration: sourceConfiguration, sinkConfiguration: sinkConfiguration,
                            targets: target, log: eventLog, output: output, logger: logger)
+        if settings.validation.enableValidation {
+            task.enableValidation(RunValidator.Configuration(
+                sink: sinkConfiguration.name, source: url, targets: target, mappings: mappings ?? .includeEverything,
+                targetSchema: settings.targetMetadata.targetSchema, settings: settings.validation,
+                controlSchema: settings.controlTables.effectiveControlSchema,
+                interval: .milliseconds(validationIntervalMilliseconds), migrationType: plan.migrationType))
+        }
         let view = RunProgressView(mode: progress, interval: .milliseconds(progressIntervalMilliseconds), targets: target,
                                    sinkName: sinkConfiguration.name, source: url, countSourceRows: plan.sourceMigrationType != .cdc,
                                    state: task.state, output: output, logger: logger)

@@ -38,6 +38,8 @@ final class RunTask: Service, Sendable {
     private let log: any EventLog
     private let output: RunOutput
     private let logger: Logger
+    /// Validation during the task (`EnableValidation`), set once before the task runs.
+    private let validator = Mutex<RunValidator?>(nil)
 
     init(plan: RunPlan, source: SourceURL, sourceConfiguration: SourceConfiguration, sinkConfiguration: SinkConfiguration,
          targets: [String], log: any EventLog, output: RunOutput, logger: Logger) {
@@ -51,7 +53,42 @@ final class RunTask: Service, Sendable {
         self.logger = logger
     }
 
+    /// Validates the task's tables while it runs (and after, for a task that stops on its own).
+    func enableValidation(_ configuration: RunValidator.Configuration) {
+        validator.withLock { $0 = RunValidator(configuration: configuration, state: state, output: output, logger: logger) }
+    }
+
     func run() async throws {
+        guard let validator = validator.withLock({ $0 }) else {
+            _ = try await replicate()
+            return
+        }
+        if validator.validationOnly {
+            // ValidationOnly: compare, replicate nothing; once for a task that stops, else every interval.
+            state.set(phase: "validation only")
+            if plan.stop == .never {
+                await cancelWhenGracefulShutdown { await validator.runPeriodically() }
+            } else {
+                await validator.finalPasses()
+                output.line("validation-only pass finished")
+            }
+            state.set(phase: "stopped")
+            return
+        }
+        let endedOnItsOwn = try await withThrowingTaskGroup(of: Void.self, returning: Bool.self) { group in
+            group.addTask { await validator.runPeriodically() }
+            defer { group.cancelAll() }
+            return try await replicate()
+        }
+        if endedOnItsOwn {
+            state.set(phase: "validating")
+            await validator.finalPasses()
+            state.set(phase: "stopped")
+        }
+    }
+
+    /// Runs the stages; true when the task ended on its own (not stopped by a signal).
+    private func replicate() async throws -> Bool {
         let first = try SQLServerSource(connection: source.connection, log: log, configuration: sourceConfiguration, logger: logger)
         let phase = switch plan.sourceMigrationType {
         case .cdc: "change processing"
@@ -59,11 +96,10 @@ final class RunTask: Service, Sendable {
         case .fullLoadAndCDC: "full load and change processing"
         }
         state.set(phase: phase, statistics: first.statistics)
-        guard try await runStage(source: first, drain: false) else { return }
+        guard try await runStage(source: first, drain: false) else { return false }
         if plan.stop == .never {
             // The source ended on its own (its stop LSN): apply what it wrote, then end.
-            try await drain()
-            return
+            return try await drain()
         }
         output.line("full load read from the source")
         if plan.stop == .afterCachedChanges {
@@ -77,17 +113,20 @@ final class RunTask: Service, Sendable {
                 let cached = try SQLServerSource(connection: source.connection, log: log, configuration: configuration, logger: logger)
                 state.set(phase: "applying cached changes through \(stop)", statistics: cached.statistics)
                 output.line("reading the changes cached during the full load, through \(stop)")
-                guard try await runStage(source: cached, drain: false) else { return }
+                guard try await runStage(source: cached, drain: false) else { return false }
             }
         }
-        try await drain()
+        guard try await drain() else { return false }
         output.line(plan.stop == .afterCachedChanges ? "full load and cached changes applied" : "full load applied")
+        return true
     }
 
-    private func drain() async throws {
+    /// Applies the rest of the log; false when a shutdown came first.
+    private func drain() async throws -> Bool {
         state.set(phase: "applying the rest of the log")
-        _ = try await runStage(source: nil, drain: true)
+        let done = try await runStage(source: nil, drain: true)
         state.set(phase: "stopped")
+        return done
     }
 
     /// Runs `source` (if any) and one sink per target until the source finishes on its own (returns

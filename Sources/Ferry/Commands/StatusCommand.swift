@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Postgres
 import PostgresSink
+import Validation
 
 /// `ferry status`: per-table statistics, lag and state of the sinks writing to a target.
 struct StatusCommand: AsyncParsableCommand {
@@ -29,7 +30,14 @@ struct StatusCommand: AsyncParsableCommand {
         var logger = Logger(label: "ferry.status") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = .warning
         let connection = try await PostgresConnection.connect(url: target, logger: logger)
-        let statuses = try await SinkTableStatus.load(from: connection, sink: name)
+        let statuses: [SinkTableStatus]
+        do {
+            statuses = Self.merge(try await SinkTableStatus.load(from: connection, sink: name),
+                                  try await ValidationStatusStore.load(from: connection, sink: name))
+        } catch {
+            await connection.close()
+            throw error
+        }
         await connection.close()
         if json {
             // One task per document, as describe-table-statistics answers for one task.
@@ -49,7 +57,7 @@ struct StatusCommand: AsyncParsableCommand {
         let rows = statuses.map { s in
             [s.sink, s.schemaName, s.tableName, s.targetTable, s.tableState, "\(s.fullLoadRows)", "\(s.inserts)", "\(s.updates)",
              "\(s.deletes)", "\(s.ddls)", Self.shortTime(s.fullLoadStartTime), Self.shortTime(s.fullLoadEndTime),
-             Self.shortTime(s.lastUpdateTime), s.validationState, s.lagSeconds.map { String(format: "%.1f", $0) } ?? "-", "\(s.exceptions)"]
+             Self.shortTime(s.lastUpdateTime), s.validationFailedRecords > 0 ? "\(s.validationState) (\(s.validationFailedRecords))" : s.validationState, s.lagSeconds.map { String(format: "%.1f", $0) } ?? "-", "\(s.exceptions)"]
         }
         let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
         func line(_ cells: [String]) -> String {
