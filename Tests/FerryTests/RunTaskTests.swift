@@ -1,0 +1,168 @@
+import FerryTestSupport
+import Foundation
+import Kafka
+import Logging
+import Postgres
+import Testing
+
+/// `ferry run` end to end: where a cdc task starts, the DMS stop settings, and a Kafka log.
+@Suite(.serialized) struct RunTaskTests {
+    enum StartPosition: String, CaseIterable, Sendable { case lsn, time }
+
+    @Test("--migration-type cdc --cdc-start-position: changes before the position are not replicated, from it on they are",
+          arguments: StartPosition.allCases)
+    func cdcStartPosition(_ kind: StartPosition) async throws {
+        try await WalkthroughTests.withEnvironment { environment in
+            try await WalkthroughTests.convert(environment)
+            let source = try await environment.connect()
+            _ = try await source.execute("INSERT INTO HumanResources.Department (Name, GroupName) VALUES (N'Before start', N'Start position')")
+            _ = try await RunTestSupport.capturedLSN(source, department: "Before start")
+            // A time strictly between the two commits (the capture job stamps commit times in UTC).
+            try await Task.sleep(for: .milliseconds(1100))
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            let between = formatter.string(from: Date())
+            try await Task.sleep(for: .milliseconds(1100))
+            _ = try await source.execute("INSERT INTO HumanResources.Department (Name, GroupName) VALUES (N'At start', N'Start position')")
+            let startLSN = try await RunTestSupport.capturedLSN(source, department: "At start")
+            let position = kind == .lsn ? RunTestSupport.lsnText(startLSN) : between
+
+            let run = try ChildProcess(ferry: RunTestSupport.runArguments(environment, migrationType: "cdc", extra: ["--cdc-start-position", position]))
+            _ = try await source.execute("INSERT INTO HumanResources.Department (Name, GroupName) VALUES (N'After start', N'Start position')")
+            await source.close()
+            let target = try await PostgresConnection.connect(url: environment.targetURL, logger: WalkthroughTests.logger)
+            try await WalkthroughTests.waitUntil("the change after the start", run: run) {
+                try await RunTestSupport.targetDepartments(target, group: "Start position").contains("After start")
+            }
+            #expect(try await RunTestSupport.targetDepartments(target, group: "Start position") == ["At start", "After start"], "start \(position)")
+            await target.close()
+            let department = try #require(try await WalkthroughTests.status(environment)["Department"])
+            #expect(department.inserts == 2)
+            #expect(department.fullLoadRows == 0, "a cdc task loads nothing")
+            run.terminate()
+            #expect(try await run.waitForExit() == 0, "\(run.standardError)")
+        }
+    }
+
+    /// Inserts departments `Cached 1`, `Cached 2`, … every 30 ms until cancelled; returns how many.
+    static func insertContinuously(_ environment: WalkthroughTests.Environment) -> Task<Int, any Error> {
+        Task {
+            let source = try await environment.connect()
+            var count = 0
+            while !Task.isCancelled {
+                count += 1
+                _ = try await source.execute("INSERT INTO HumanResources.Department (Name, GroupName) VALUES (N'Cached \(count)', N'Cached')")
+                try? await Task.sleep(for: .milliseconds(30))
+            }
+            await source.close()
+            return count
+        }
+    }
+
+    /// The `Cached n` rows of the target are `Cached 1`…`Cached k` with no gap; returns k.
+    static func cachedPrefix(_ target: PostgresConnection) async throws -> Int {
+        let names = try await RunTestSupport.targetDepartments(target, group: "Cached")
+        #expect(names == Set((0..<names.count).map { "Cached \($0 + 1)" }), "the replicated rows are a prefix of the source's: \(names.sorted())")
+        return names.count
+    }
+
+    @Test("StopTaskCachedChangesApplied: the task stops once the full load and the changes committed during it are applied")
+    func stopAfterCachedChangesApplied() async throws {
+        try await WalkthroughTests.withEnvironment { environment in
+            try await WalkthroughTests.convert(environment)
+            let settings = try RunTestSupport.settingsFile { json in
+                RunTestSupport.set(&json, "FullLoadSettings", "StopTaskCachedChangesApplied", true)
+                RunTestSupport.set(&json, "FullLoadSettings", "MaxFullLoadSubTasks", 1)
+            }
+            defer { try? FileManager.default.removeItem(atPath: settings) }
+            let writer = Self.insertContinuously(environment)
+            try await Task.sleep(for: .milliseconds(300))
+            let run = try ChildProcess(ferry: RunTestSupport.runArguments(environment, settings: settings))
+            #expect(try await run.waitForExit(timeout: .seconds(180)) == 0, "\(run.standardError)")
+            #expect(run.output.contains("full load and cached changes applied"), "\(run.output.suffix(10))")
+            try await Task.sleep(for: .milliseconds(500))
+            writer.cancel()
+            let written = try await writer.value
+
+            let target = try await PostgresConnection.connect(url: environment.targetURL, logger: WalkthroughTests.logger)
+            let replicated = try await Self.cachedPrefix(target)
+            await target.close()
+            let department = try #require(try await WalkthroughTests.status(environment)["Department"])
+            #expect(department.inserts >= 1, "changes committed during the load were applied as changes")
+            #expect(replicated < written, "the task stopped: later inserts were not replicated (\(replicated) of \(written))")
+        }
+    }
+
+    @Test("StopTaskCachedChangesNotApplied: the task stops after the full load without the cached changes; a later run applies them once")
+    func stopBeforeCachedChangesApplied() async throws {
+        try await WalkthroughTests.withEnvironment { environment in
+            try await WalkthroughTests.convert(environment)
+            let settings = try RunTestSupport.settingsFile { json in
+                RunTestSupport.set(&json, "FullLoadSettings", "StopTaskCachedChangesNotApplied", true)
+                RunTestSupport.set(&json, "FullLoadSettings", "MaxFullLoadSubTasks", 1)
+            }
+            defer { try? FileManager.default.removeItem(atPath: settings) }
+            let writer = Self.insertContinuously(environment)
+            try await Task.sleep(for: .milliseconds(300))
+            let run = try ChildProcess(ferry: RunTestSupport.runArguments(environment, settings: settings))
+            #expect(try await run.waitForExit(timeout: .seconds(180)) == 0, "\(run.standardError)")
+            #expect(run.output.contains("full load applied"), "\(run.output.suffix(10))")
+            try await Task.sleep(for: .milliseconds(500))
+            writer.cancel()
+            let written = try await writer.value
+
+            let target = try await PostgresConnection.connect(url: environment.targetURL, logger: WalkthroughTests.logger)
+            let loaded = try await Self.cachedPrefix(target)
+            let department = try #require(try await WalkthroughTests.status(environment)["Department"])
+            #expect(department.inserts == 0, "no change was applied, only the snapshot")
+            #expect(loaded < written)
+
+            // The checkpoint sits at the snapshot: an ordinary run streams the cached changes, once each.
+            let resumed = try ChildProcess(ferry: RunTestSupport.runArguments(environment))
+            try await WalkthroughTests.waitUntil("every cached insert", run: resumed) {
+                try await RunTestSupport.targetDepartments(target, group: "Cached").count == written
+            }
+            #expect(try await Self.cachedPrefix(target) == written)
+            await target.close()
+            #expect(try await WalkthroughTests.status(environment)["Department"]?.inserts == written - loaded)
+            resumed.terminate()
+            #expect(try await resumed.waitForExit() == 0, "\(resumed.standardError)")
+        }
+    }
+
+    @Test("--log kafka://: full load and changes through librdkafka's mock cluster, validated")
+    func kafkaLog() async throws {
+        var kafkaLogger = Logger(label: "ferry.test.kafka")
+        kafkaLogger.logLevel = .critical
+        let cluster = try KafkaMockCluster(brokerCount: 1, logger: kafkaLogger)
+        defer { cluster.close() }
+        try await WalkthroughTests.withEnvironment { environment in
+            try await WalkthroughTests.convert(environment)
+            let run = try ChildProcess(ferry: RunTestSupport.runArguments(
+                environment, log: "kafka://" + cluster.bootstrapServers,
+                extra: ["--kafka-property", "socket.timeout.ms=5000", "--kafka-property", "reconnect.backoff.ms=20",
+                        "--kafka-property", "retry.backoff.ms=20"]))
+            let counts = try await WalkthroughTests.sourceCounts(environment)
+            try await WalkthroughTests.waitUntil("the full load through Kafka", run: run) { try await WalkthroughTests.fullLoadApplied(environment, counts: counts) }
+
+            let source = try await environment.connect()
+            _ = try await source.execute("INSERT INTO HumanResources.Department (Name, GroupName) VALUES (N'Kafka one', N'Kafka')")
+            _ = try await source.execute("INSERT INTO HumanResources.Department (Name, GroupName) VALUES (N'Kafka two', N'Kafka')")
+            _ = try await source.execute("UPDATE HumanResources.Department SET Name = N'Kafka one, renamed' WHERE Name = N'Kafka one'")
+            _ = try await source.execute("DELETE FROM HumanResources.Department WHERE Name = N'Kafka two'")
+            await source.close()
+            let target = try await PostgresConnection.connect(url: environment.targetURL, logger: WalkthroughTests.logger)
+            try await WalkthroughTests.waitUntil("the changes through Kafka", run: run) {
+                let department = try await WalkthroughTests.status(environment)["Department"]
+                let names = try await RunTestSupport.targetDepartments(target, group: "Kafka")
+                return department?.inserts == 2 && department?.updates == 1 && names == ["Kafka one, renamed"]
+            }
+            await target.close()
+            let validate = try ChildProcess(ferry: ["validate", "--source", environment.sourceURL, "--target", environment.targetURL] + environment.taskFiles)
+            #expect(try await validate.waitForExit() == 0, "\(validate.output.joined(separator: "\n"))")
+            run.terminate()
+            #expect(try await run.waitForExit() == 0, "\(run.standardError)")
+            #expect(run.output.first?.contains("log kafka://") == true, "\(run.output.prefix(2))")
+        }
+    }
+}
