@@ -129,18 +129,20 @@ final class RunValidator: Sendable {
     private struct Statistics {
         var state: String
         var applied: Int64
+        var fullLoadRows: Int64
     }
 
     private func statistics(_ connection: PostgresConnection) async throws -> [String: Statistics] {
         let exists = try await connection.query("SELECT to_regclass('ferry.table_statistics') IS NOT NULL")
         guard try exists.first?.decode(Bool.self, at: 0) == true else { return [:] }
         let rows = try await connection.query("""
-            SELECT source_table, state, full_load_rows + inserts + updates + deletes AS applied FROM ferry.table_statistics WHERE sink = $1
+            SELECT source_table, state, full_load_rows, full_load_rows + inserts + updates + deletes AS applied FROM ferry.table_statistics WHERE sink = $1
             """, [.text(configuration.sink)])
         var result: [String: Statistics] = [:]
         for row in rows {
             result[try row.decode(String.self, column: "source_table")] = Statistics(state: try row.decode(String.self, column: "state"),
-                                                                                     applied: try row.decode(Int64.self, column: "applied"))
+                                                                                     applied: try row.decode(Int64.self, column: "applied"),
+                                                                                     fullLoadRows: try row.decode(Int64.self, column: "full_load_rows"))
         }
         return result
     }
@@ -170,7 +172,8 @@ final class RunValidator: Sendable {
         let statistics = try await self.statistics(connection)
         let entries = try await store.entries(connection)
         let source = await sourceProgress()
-        let fullLoadOver = !statistics.isEmpty && !statistics.values.contains { $0.state == "Full load" } && !source.snapshotRunning
+        let completedSomewhere = statistics.values.contains { $0.state == "Table completed" }
+        let fullLoadOver = completedSomewhere && !source.snapshotRunning
         var settled = true
 
         func save(_ entry: ValidationStatusStore.Entry) async throws {
@@ -209,11 +212,15 @@ final class RunValidator: Sendable {
             let ready: Bool
             if validationOnly || configuration.migrationType == .cdc {
                 ready = true
+            } else if let counts = source.tables[table.source], counts.snapshotStartMilliseconds != nil {
+                // Snapshotted by this process: loaded once the snapshot of the table is complete and
+                // the sink has applied every row it read. (A table's statistics stay `Full load`
+                // until its first change unless its row was the snapshot's last.)
+                ready = row?.state == "Table completed"
+                    || (counts.snapshotEndMilliseconds != nil && (row?.fullLoadRows ?? 0) >= counts.snapshotRows)
             } else if let row {
-                ready = row.state == "Table completed"
-            } else if let counts = source.tables[table.source] {
-                // A table the snapshot read without a row: empty, so nothing was applied.
-                ready = counts.snapshotEndMilliseconds != nil && counts.snapshotRows == 0
+                // Loaded by an earlier run: the snapshot's last record was applied if any table completed.
+                ready = row.state == "Table completed" || (row.state == "Full load" && completedSomewhere && !source.snapshotRunning)
             } else {
                 ready = fullLoadOver
             }
