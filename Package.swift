@@ -175,7 +175,7 @@ let package = Package(
 
         // MARK: Tests
         .target(name: "FerryTestSupport", dependencies: ["SQLServerEmulator", "TDSServer", "FreeTDS", "Postgres", .product(name: "Logging", package: "swift-log")], path: "Tests/FerryTestSupport", swiftSettings: swiftSettings),
-        .testTarget(name: "FerryTests", dependencies: ["FerryTestSupport", "Postgres", "SQLServerEmulator", "TDSServer", "FreeTDS", "Kafka"], swiftSettings: swiftSettings),
+        .testTarget(name: "FerryTests", dependencies: ["FerryTestSupport", "Postgres", "SQLServerEmulator", "TDSServer", "FreeTDS", "Kafka", "Ferry"], swiftSettings: swiftSettings),
         .testTarget(name: "ExecutorsTests", dependencies: ["Executors"], swiftSettings: swiftSettings),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "FerryTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka"], swiftSettings: swiftSettings),
