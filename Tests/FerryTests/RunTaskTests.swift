@@ -3,6 +3,7 @@ import Foundation
 import Kafka
 import Logging
 import Postgres
+import Synchronization
 import Testing
 @testable import Ferry
 
@@ -45,15 +46,16 @@ import Testing
         }
     }
 
-    /// Inserts departments `Cached 1`, `Cached 2`, … every 30 ms until cancelled; returns how many.
-    static func insertContinuously(_ environment: WalkthroughTests.Environment) -> Task<Int, any Error> {
+    /// Inserts departments `Cached 1`, `Cached 2`, … every 30 ms until `stop` is set; returns how
+    /// many. (A flag, not cancellation: a cancelled insert may or may not have committed.)
+    static func insertContinuously(_ environment: WalkthroughTests.Environment, stop: StopFlag) -> Task<Int, any Error> {
         Task {
             let source = try await environment.connect()
             var count = 0
-            while !Task.isCancelled {
+            while !stop.isSet {
                 count += 1
                 _ = try await source.execute("INSERT INTO HumanResources.Department (Name, GroupName) VALUES (N'Cached \(count)', N'Cached')")
-                try? await Task.sleep(for: .milliseconds(30))
+                try await Task.sleep(for: .milliseconds(30))
             }
             await source.close()
             return count
@@ -76,13 +78,14 @@ import Testing
                 RunTestSupport.set(&json, "FullLoadSettings", "MaxFullLoadSubTasks", 1)
             }
             defer { try? FileManager.default.removeItem(atPath: settings) }
-            let writer = Self.insertContinuously(environment)
+            let stop = StopFlag()
+            let writer = Self.insertContinuously(environment, stop: stop)
             try await Task.sleep(for: .milliseconds(300))
             let run = try ChildProcess(ferry: RunTestSupport.runArguments(environment, settings: settings))
             #expect(try await run.waitForExit(timeout: .seconds(180)) == 0, "\(run.standardError)")
             #expect(run.output.contains("full load and cached changes applied"), "\(run.output.suffix(10))")
             try await Task.sleep(for: .milliseconds(500))
-            writer.cancel()
+            stop.set()
             let written = try await writer.value
 
             let target = try await PostgresConnection.connect(url: environment.targetURL, logger: WalkthroughTests.logger)
@@ -103,13 +106,14 @@ import Testing
                 RunTestSupport.set(&json, "FullLoadSettings", "MaxFullLoadSubTasks", 1)
             }
             defer { try? FileManager.default.removeItem(atPath: settings) }
-            let writer = Self.insertContinuously(environment)
+            let stop = StopFlag()
+            let writer = Self.insertContinuously(environment, stop: stop)
             try await Task.sleep(for: .milliseconds(300))
             let run = try ChildProcess(ferry: RunTestSupport.runArguments(environment, settings: settings))
             #expect(try await run.waitForExit(timeout: .seconds(180)) == 0, "\(run.standardError)")
             #expect(run.output.contains("full load applied"), "\(run.output.suffix(10))")
             try await Task.sleep(for: .milliseconds(500))
-            writer.cancel()
+            stop.set()
             let written = try await writer.value
 
             let target = try await PostgresConnection.connect(url: environment.targetURL, logger: WalkthroughTests.logger)
@@ -190,4 +194,11 @@ import Testing
             try await Task.sleep(for: .milliseconds(250))
         }
     }
+}
+
+/// A flag one task sets and another polls.
+final class StopFlag: Sendable {
+    private let value = Mutex(false)
+    var isSet: Bool { value.withLock { $0 } }
+    func set() { value.withLock { $0 = true } }
 }

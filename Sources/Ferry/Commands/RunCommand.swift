@@ -19,7 +19,9 @@ struct RunCommand: AsyncParsableCommand {
             in one service group. The log defaults to the embedded log .ferry/<database>.log. A restart resumes \
             from the source checkpoint and the sinks' offsets. full-load stops once the full load is applied; \
             full-load-and-cdc and cdc run until SIGTERM/SIGINT, which stop after the source transaction in flight \
-            and commit the batch in hand. A failing part stops the task with its error (exit 1). See docs/run.md.
+            and commit the batch in hand. A failing part stops the task with its error (exit 1). With \
+            ValidationSettings.EnableValidation each table is compared after its full load and again after changes \
+            (every --validation-interval-ms); results in `ferry status`. See docs/run.md.
             """
     )
 

@@ -2,6 +2,7 @@ import FerryCore
 import Foundation
 import FreeTDS
 import Logging
+import Metrics
 import Postgres
 import SchemaConversion
 import SQLServerSource
@@ -264,6 +265,14 @@ final class RunValidator: Sendable {
         let after = try await self.statistics(connection)
         for result in results {
             let key = result.table.source.description
+            let dimensions = [("sink", sink), ("table", key), ("target", "\(index + 1)")]
+            let outcome = switch result.state {
+            case .validated: "validated"
+            case .mismatched: "mismatched"
+            case .notValidated: "error"
+            }
+            Counter(label: "ferry_validation_comparisons_total", dimensions: dimensions + [("outcome", outcome)]).increment()
+            Gauge(label: "ferry_validation_failed_records", dimensions: dimensions).record(result.state == .validated ? 0 : result.mismatchCount)
             let targetName = "\(result.table.targetSchema).\(result.table.targetTable)"
             let before = appliedBefore[key] ?? 0
             let previous = entries[key]?.state
