@@ -23,6 +23,8 @@ import Testing
                 return counts.keys.allSatisfy { entries[$0]?["ValidationState"] as? String == "Validated" }
             }
             let validated = try await RunTestSupport.statusEntries(environment)
+            // No table was compared before its full load was applied.
+            #expect(!run.output.contains { $0.contains("Mismatched records") }, "\(run.output)")
             for table in counts.keys {
                 #expect(validated[table]?["ValidationFailedRecords"] as? Int == 0, "\(table)")
                 #expect(validated[table]?["ValidationPendingRecords"] as? Int == 0, "\(table)")
@@ -88,6 +90,7 @@ import Testing
             let settings = try RunTestSupport.settingsFile { json in
                 RunTestSupport.set(&json, "ValidationSettings", "EnableValidation", true)
                 RunTestSupport.set(&json, "ValidationSettings", "ValidationOnly", true)
+                RunTestSupport.set(&json, "ValidationSettings", "TableFailureMaxCount", 100)
             }
             defer { try? FileManager.default.removeItem(atPath: settings) }
             let run = try ChildProcess(ferry: RunTestSupport.runArguments(environment, settings: settings, migrationType: "full-load"))
@@ -106,7 +109,46 @@ import Testing
                 #expect(entry["TableState"] as? String == "Before load")
                 #expect(entry["ValidationState"] as? String == (rows == 0 ? "Validated" : "Mismatched records"), "\(table)")
                 #expect(entry["ValidationFailedRecords"] as? Int == rows, "\(table)")
+                let details = entry["ValidationStateDetails"] as? String ?? ""
+                #expect(details.contains("TableFailureMaxCount") == (rows > 100), "\(table): \(details)")
             }
+        }
+    }
+
+    @Test("FailureMaxCount suspends the validation of the task, never replication")
+    func failureMaxCountSuspendsValidation() async throws {
+        try await WalkthroughTests.withEnvironment { environment in
+            try await WalkthroughTests.convert(environment)
+            // The target is emptied behind Ferry's back after the load: every row then differs.
+            let settings = try RunTestSupport.settingsFile { json in
+                RunTestSupport.set(&json, "ValidationSettings", "EnableValidation", true)
+                RunTestSupport.set(&json, "ValidationSettings", "FailureMaxCount", 5)
+            }
+            defer { try? FileManager.default.removeItem(atPath: settings) }
+            let run = try ChildProcess(ferry: RunTestSupport.runArguments(environment, settings: settings, extra: ["--validation-interval-ms", "300"]))
+            let counts = try await WalkthroughTests.sourceCounts(environment)
+            try await WalkthroughTests.waitUntil("every table Validated", run: run) {
+                let entries = try await RunTestSupport.statusEntries(environment)
+                return counts.keys.allSatisfy { entries[$0]?["ValidationState"] as? String == "Validated" }
+            }
+            #expect(!run.output.contains { $0.contains("Mismatched records") }, "\(run.output)")
+            let target = try await PostgresConnection.connect(url: environment.targetURL, logger: WalkthroughTests.logger)
+            try await target.query("DELETE FROM \(WalkthroughTests.schema).employeepayhistory")
+            let source = try await environment.connect()
+            _ = try await source.execute("UPDATE HumanResources.EmployeePayHistory SET PayFrequency = 2 WHERE BusinessEntityID = 1")
+            try await WalkthroughTests.waitUntil("validation suspended", run: run) { run.output.contains { $0.hasPrefix("validation suspended") } }
+            // Replication goes on after the suspension.
+            _ = try await source.execute("INSERT INTO HumanResources.Department (Name, GroupName) VALUES (N'After suspension', N'Suspension')")
+            await source.close()
+            try await WalkthroughTests.waitUntil("the insert after the suspension", run: run) {
+                try await RunTestSupport.targetDepartments(target, group: "Suspension") == ["After suspension"]
+            }
+            await target.close()
+            let entries = try await RunTestSupport.statusEntries(environment)
+            #expect(entries["EmployeePayHistory"]?["ValidationState"] as? String == "Mismatched records")
+            #expect((entries["EmployeePayHistory"]?["ValidationFailedRecords"] as? Int ?? 0) > 5)
+            run.terminate()
+            #expect(try await run.waitForExit() == 0, "\(run.standardError)")
         }
     }
 

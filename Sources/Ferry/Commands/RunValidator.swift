@@ -173,8 +173,7 @@ final class RunValidator: Sendable {
         let statistics = try await self.statistics(connection)
         let entries = try await store.entries(connection)
         let source = await sourceProgress()
-        let completedSomewhere = statistics.values.contains { $0.state == "Table completed" }
-        let fullLoadOver = completedSomewhere && !source.snapshotRunning
+        let loadedEarlier = statistics.values.contains { $0.state == "Table completed" && $0.fullLoadRows > 0 }
         var settled = true
 
         func save(_ entry: ValidationStatusStore.Entry) async throws {
@@ -215,15 +214,15 @@ final class RunValidator: Sendable {
                 ready = true
             } else if let counts = source.tables[table.source], counts.snapshotStartMilliseconds != nil {
                 // Snapshotted by this process: loaded once the snapshot of the table is complete and
-                // the sink has applied every row it read. (A table's statistics stay `Full load`
-                // until its first change unless its row was the snapshot's last.)
-                ready = row?.state == "Table completed"
-                    || (counts.snapshotEndMilliseconds != nil && (row?.fullLoadRows ?? 0) >= counts.snapshotRows)
-            } else if let row {
-                // Loaded by an earlier run: the snapshot's last record was applied if any table completed.
-                ready = row.state == "Table completed" || (row.state == "Full load" && completedSomewhere && !source.snapshotRunning)
+                // the sink has applied every row it read. (Statistics rows are no guide: the sink
+                // writes `Table completed` rows for the schema records before the snapshot, and a
+                // loaded table stays `Full load` until its first change unless it held the
+                // snapshot's last record.)
+                ready = counts.snapshotEndMilliseconds != nil && (row?.fullLoadRows ?? 0) >= counts.snapshotRows
             } else {
-                ready = fullLoadOver
+                // Not snapshotted in this process: loaded by an earlier run once the snapshot's last
+                // record was applied (a completed table with full-load rows).
+                ready = !source.snapshotRunning && loadedEarlier
             }
             let applied = row?.applied ?? 0
             guard ready else {
