@@ -76,10 +76,31 @@ import Testing
                 try await RunTestSupport.statusEntries(environment)["Department"]?["ValidationState"] as? String == "Validated"
             }
             #expect(try await target.query("SELECT count(*) FROM public.awsdms_validation_failures_v1").first?.decode(Int64.self, at: 0) == 0)
-            await target.close()
-
             run.terminate()
             #expect(try await run.waitForExit() == 0, "\(run.standardError)")
+
+            // A restart (no new snapshot) keeps the outcomes and validates changes from there.
+            let removed = try #require(try await target.query("SELECT departmentid FROM \(WalkthroughTests.schema).department WHERE name = 'Validation trigger'")
+                .first?.decode(Int16.self, at: 0))
+            try await target.query("DELETE FROM \(WalkthroughTests.schema).department WHERE departmentid = $1", [.int32(Int32(removed))])
+            let restarted = try ChildProcess(ferry: RunTestSupport.runArguments(environment, settings: settings, extra: ["--validation-interval-ms", "500"]))
+            let again = try await environment.connect()
+            _ = try await again.execute("INSERT INTO HumanResources.Department (Name, GroupName) VALUES (N'Validation trigger 3', N'Validation')")
+            await again.close()
+            try await WalkthroughTests.waitUntil("Department Mismatched records after the restart", run: restarted) {
+                try await RunTestSupport.statusEntries(environment)["Department"]?["ValidationState"] as? String == "Mismatched records"
+            }
+            let afterRestart = try await RunTestSupport.statusEntries(environment)
+            let restartDetails = afterRestart["Department"]?["ValidationStateDetails"] as? String ?? ""
+            #expect(restartDetails.contains("{DepartmentID=\(removed)}: missing on the target"), "\(restartDetails)")
+            for table in counts.keys where table != "Department" {
+                #expect(afterRestart[table]?["ValidationState"] as? String == "Validated", "\(table)")
+            }
+            let failureTypes = try await target.query("SELECT \"FAILURE_TYPE\" FROM public.awsdms_validation_failures_v1").map { try $0.decode(String.self, at: 0) }
+            #expect(failureTypes == ["MISSING_TARGET"])
+            await target.close()
+            restarted.terminate()
+            #expect(try await restarted.waitForExit() == 0, "\(restarted.standardError)")
         }
     }
 
