@@ -101,25 +101,27 @@ public final class CaptureJob: Sendable {
     /// A scan of one database as SQL Server's `sp_cdc_scan` runs it: scan cycles of up to
     /// `maxTransactions` (`maxtrans`) transactions each, until a cycle finds fewer (the log is
     /// drained) or `maxScans` (`maxscans`) cycles ran; the job then waits its polling interval.
-    /// With `ownTransaction`, each cycle commits on its own (READ COMMITTED, as the horizon needs).
+    /// With `ownTransaction`, the scan is one READ COMMITTED transaction (every statement sees the
+    /// commits finished before it, as the horizon needs; one WAL flush per scan, not per cycle).
     static func scan(
         _ connection: PostgresConnection, databaseID: Int, maxTransactions: Int, maxScans: Int, ownTransaction: Bool
     ) async throws -> CaptureScanner.PassResult {
         var total = CaptureScanner.PassResult(transactions: 0, changeRows: 0, wroteIdleRow: false)
-        for _ in 0..<max(1, maxScans) {
-            if ownTransaction { try await connection.execute("BEGIN ISOLATION LEVEL READ COMMITTED") }
-            let outcome: CaptureScanner.PassResult
-            do {
-                outcome = try await CaptureScanner.pass(connection, databaseID: databaseID, maxTransactions: maxTransactions)
-                if ownTransaction { try await connection.execute("COMMIT") }
-            } catch {
-                if ownTransaction { _ = try? await connection.execute("ROLLBACK") }
-                throw error
+        if ownTransaction { try await connection.execute("BEGIN ISOLATION LEVEL READ COMMITTED") }
+        do {
+            var after: Int64?
+            for _ in 0..<max(1, maxScans) {
+                let outcome = try await CaptureScanner.pass(connection, databaseID: databaseID, maxTransactions: maxTransactions, after: after)
+                after = outcome.lastCommitLSN ?? after
+                total.transactions += outcome.transactions
+                total.changeRows += outcome.changeRows
+                total.wroteIdleRow = total.wroteIdleRow || outcome.wroteIdleRow
+                if outcome.transactions < maxTransactions { break }
             }
-            total.transactions += outcome.transactions
-            total.changeRows += outcome.changeRows
-            total.wroteIdleRow = total.wroteIdleRow || outcome.wroteIdleRow
-            if outcome.transactions < maxTransactions { break }
+            if ownTransaction { try await connection.execute("COMMIT") }
+        } catch {
+            if ownTransaction { _ = try? await connection.execute("ROLLBACK") }
+            throw error
         }
         return total
     }

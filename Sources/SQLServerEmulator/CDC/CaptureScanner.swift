@@ -21,6 +21,9 @@ enum CaptureScanner {
         var changeRows: Int
         /// Whether the pass wrote an idle mapping row.
         var wroteIdleRow: Bool
+        /// The highest commit LSN the pass captured: the next cycle of the same scan starts above
+        /// it (its index scan then skips the entries this scan deleted).
+        var lastCommitLSN: Int64? = nil
     }
 
     /// The PostgreSQL schema of a database's `cdc` schema, nil when CDC is not enabled.
@@ -36,7 +39,7 @@ enum CaptureScanner {
 
     /// Runs one scan cycle; the caller is inside a READ COMMITTED transaction (each statement must
     /// see the commits that finished before it started).
-    static func pass(_ connection: PostgresConnection, databaseID: Int, maxTransactions: Int) async throws -> PassResult {
+    static func pass(_ connection: PostgresConnection, databaseID: Int, maxTransactions: Int, after: Int64? = nil) async throws -> PassResult {
         guard let schema = try await cdcSchema(connection, databaseID: databaseID) else {
             return PassResult(transactions: 0, changeRows: 0, wroteIdleRow: false)
         }
@@ -45,11 +48,12 @@ enum CaptureScanner {
         let instances = try await CaptureInstance.load(connection, databaseID: databaseID)
         let mapping = PostgresIdentifier.qualified(schema: schema, "lsn_time_mapping")
         let counts = try await connection.query(
-            scanSQL(instances, databaseID: databaseID, mapping: mapping, horizon: horizon, limit: max(1, maxTransactions)))
+            scanSQL(instances, databaseID: databaseID, mapping: mapping, horizon: horizon, after: after, limit: max(1, maxTransactions)))
         let transactions = try counts[0].decode(Int.self, at: 0)
         let changeRows = try counts[0].decode(Int.self, at: 1)
         if transactions > 0 {
-            return PassResult(transactions: transactions, changeRows: changeRows, wroteIdleRow: false)
+            return PassResult(
+                transactions: transactions, changeRows: changeRows, wroteIdleRow: false, lastCommitLSN: try counts[0].decode(Int64.self, at: 2))
         }
         // Idle: an LSN above every commit the next cycle can find (none when one is in flight).
         let idle = try await connection.query(
@@ -64,25 +68,36 @@ enum CaptureScanner {
     /// The statement of one scan cycle: the oldest `limit` committed transactions of the database
     /// below `horizon` (`batch`), their changes taken out of `cdc_pending` and numbered within each
     /// transaction (`changes`), one INSERT … SELECT per capture instance, the mapping rows, and the
-    /// commit records no other database still needs. It returns (transactions, change rows).
-    static func scanSQL(_ instances: [CaptureInstance], databaseID: Int, mapping: String, horizon: Int64, limit: Int) -> String {
+    /// commit records no other database still needs. It returns (transactions, change rows, the
+    /// last commit LSN). `after`: a lower bound on the commit LSNs (everything below was captured).
+    static func scanSQL(
+        _ instances: [CaptureInstance], databaseID: Int, mapping: String, horizon: Int64, after: Int64?, limit: Int
+    ) -> String {
+        // Index lookups only: the sublinks are scalar (never turned into joins that read the whole
+        // pending log) and the deletes take `= ANY(ARRAY(…))`, so a cycle's cost follows its batch,
+        // not the backlog.
         var ctes = [
             """
             batch AS MATERIALIZED (
-                SELECT c.xid, c.first_lsn, c.commit_lsn, c.begin_time, c.end_time FROM sqlserver_catalog.cdc_commits c
-                WHERE c.commit_lsn < \(horizon)
-                  AND EXISTS (SELECT 1 FROM sqlserver_catalog.cdc_pending p WHERE p.xid = c.xid AND p.database_id = \(databaseID))
+                SELECT c.xid, c.first_lsn, c.commit_lsn, c.begin_time, c.end_time,
+                    (SELECT true FROM sqlserver_catalog.cdc_pending p
+                     WHERE p.xid = c.xid AND p.database_id <> \(databaseID) LIMIT 1) IS NOT NULL AS shared
+                FROM sqlserver_catalog.cdc_commits c
+                WHERE c.commit_lsn < \(horizon)\(after.map { " AND c.commit_lsn > \($0)" } ?? "")
+                  AND (SELECT true FROM sqlserver_catalog.cdc_pending p
+                       WHERE p.xid = c.xid AND p.database_id = \(databaseID) LIMIT 1) IS NOT NULL
                 ORDER BY c.commit_lsn LIMIT \(limit))
             """,
             """
             taken AS MATERIALIZED (
-                DELETE FROM sqlserver_catalog.cdc_pending p USING batch b
-                WHERE p.xid = b.xid AND p.database_id = \(databaseID)
-                RETURNING p.change_id, p.xid, p.object_id, p.command_id, p.operation, p.old_image, p.new_image, b.commit_lsn, b.first_lsn)
+                DELETE FROM sqlserver_catalog.cdc_pending p
+                WHERE p.xid = ANY (ARRAY(SELECT b.xid FROM batch b)) AND p.database_id = \(databaseID)
+                RETURNING p.change_id, p.xid, p.object_id, p.command_id, p.operation, p.old_image, p.new_image)
             """,
             """
             changes AS MATERIALIZED (
-                SELECT t.*, row_number() OVER (PARTITION BY t.xid ORDER BY t.change_id) AS position FROM taken t)
+                SELECT t.*, b.commit_lsn, b.first_lsn, row_number() OVER (PARTITION BY t.xid ORDER BY t.change_id) AS position
+                FROM taken t JOIN batch b ON b.xid = t.xid)
             """,
             """
             mapped AS (
@@ -93,10 +108,7 @@ enum CaptureScanner {
             """,
             """
             finished AS (
-                DELETE FROM sqlserver_catalog.cdc_commits c USING batch b
-                WHERE c.xid = b.xid
-                  AND NOT EXISTS (
-                    SELECT 1 FROM sqlserver_catalog.cdc_pending p WHERE p.xid = c.xid AND p.database_id <> \(databaseID)))
+                DELETE FROM sqlserver_catalog.cdc_commits c WHERE c.xid = ANY (ARRAY(SELECT b.xid FROM batch b WHERE NOT b.shared)))
             """,
         ]
         var counts = ["0"]
@@ -105,6 +117,7 @@ enum CaptureScanner {
             counts.append("(SELECT count(*) FROM written\(index))")
         }
         return "WITH " + ctes.joined(separator: ",\n") + "\nSELECT (SELECT count(*) FROM batch), " + counts.joined(separator: " + ")
+            + ", (SELECT max(commit_lsn) FROM batch)"
     }
 
     /// The INSERT … SELECT moving one instance's changes (the cycle's `changes`) into its change table.
