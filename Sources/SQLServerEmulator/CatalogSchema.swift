@@ -46,6 +46,7 @@ enum CatalogSchema {
             create_date timestamp(3) NOT NULL DEFAULT localtimestamp
         );
         ALTER TABLE sqlserver_catalog.databases ADD COLUMN IF NOT EXISTS snapshot_isolation_state smallint NOT NULL DEFAULT 0;
+        ALTER TABLE sqlserver_catalog.databases ADD COLUMN IF NOT EXISTS delayed_durability smallint NOT NULL DEFAULT 0;
         CREATE TABLE IF NOT EXISTS sqlserver_catalog.schemas (
             database_id integer NOT NULL REFERENCES sqlserver_catalog.databases ON DELETE CASCADE,
             schema_id integer NOT NULL,

@@ -2,7 +2,8 @@ import Postgres
 import TSQL
 
 extension EngineSession {
-    /// `ALTER DATABASE name|CURRENT SET ALLOW_SNAPSHOT_ISOLATION ON|OFF`; other options are refused
+    /// `ALTER DATABASE name|CURRENT SET ALLOW_SNAPSHOT_ISOLATION ON|OFF` and
+    /// `SET DELAYED_DURABILITY = DISABLED|ALLOWED|FORCED`; other options are refused
     /// with SQL Server's "not supported" error rather than ignored.
     func alterDatabase(_ alter: AlterDatabaseStatement) async throws {
         let name = alter.database?.value ?? database.name
@@ -12,6 +13,9 @@ extension EngineSession {
             case ("ALLOW_SNAPSHOT_ISOLATION", .on?), ("ALLOW_SNAPSHOT_ISOLATION", .off?):
                 // SQL Server's sys.databases state: 0 OFF, 1 ON (2/3 are the transitions).
                 try await catalog.setSnapshotIsolation(databaseID: record.id, allowed: option.value == .on)
+            case ("DELAYED_DURABILITY", .word(let mode)?) where ["DISABLED", "ALLOWED", "FORCED"].contains(mode):
+                // EngineSession+Durability: 0 DISABLED, 1 ALLOWED, 2 FORCED.
+                try await catalog.setDelayedDurability(databaseID: record.id, mode: ["DISABLED", "ALLOWED", "FORCED"].firstIndex(of: mode)!)
             default:
                 throw SQLServerError.notSupported("ALTER DATABASE SET \(option.name)")
             }

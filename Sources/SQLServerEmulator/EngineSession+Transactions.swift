@@ -12,7 +12,7 @@ extension EngineSession {
         try await connection.execute(explicit ? "SAVEPOINT sqlserver_statement" : beginStatement)
         do {
             let value = try await body()
-            try await connection.execute(explicit ? "RELEASE SAVEPOINT sqlserver_statement" : "COMMIT")
+            try await connection.execute(explicit ? "RELEASE SAVEPOINT sqlserver_statement" : await commitStatement(requested: nil))
             return value
         } catch {
             try await connection.execute(
@@ -31,13 +31,15 @@ extension EngineSession {
         transactionCount += 1
     }
 
-    func commitTransaction() async throws {
+    /// COMMIT [TRAN] [WITH (DELAYED_DURABILITY = ON|OFF)]: the outermost one commits, delayed
+    /// durable as the database's setting and `delayedDurability` say (EngineSession+Durability).
+    func commitTransaction(delayedDurability: Bool? = nil) async throws {
         guard transactionCount > 0 else { throw SQLServerError.commitWithoutBegin() }
         transactionCount -= 1
         if transactionCount == 0 {
             savepoints = []
             transactionEnding = .committed
-            let outcome = try await connection.execute("COMMIT")
+            let outcome = try await connection.execute(await commitStatement(requested: delayedDurability))
             if outcome.commandTag == "ROLLBACK" {
                 transactionEnding = .rolledBack
                 throw SQLServerError(

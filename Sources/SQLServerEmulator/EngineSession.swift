@@ -214,8 +214,8 @@ public actor EngineSession {
         // Transactions
         case .beginTransaction:
             try await beginTransaction()
-        case .commitTransaction:
-            try await commitTransaction()
+        case .commitTransaction(_, let delayedDurability):
+            try await commitTransaction(delayedDurability: delayedDurability)
         case .rollbackTransaction(let name):
             try await rollbackTransaction(name: name)
         case .saveTransaction(let name):

@@ -78,11 +78,13 @@ enum SystemViews {
             // is_cdc_enabled: sys.sp_cdc_enable_db (CDC/EngineSession+CDCProcedures.swift).
             let cdcEnabled = try await catalog.cdcEnabledDatabases()
             let snapshot = try await catalog.snapshotIsolationStates()
+            let durability = try await catalog.delayedDurabilityStates()
             let rows = try await catalog.databases().map { record, created in
                 let state = snapshot[record.id] ?? 0
+                let delayed = durability[record.id] ?? 0
                 return [
                     record.name, String(record.id), created, "150", String(state), state == 1 ? "ON" : "OFF", "0", "FULL",
-                    cdcEnabled.contains(record.id) ? "1" : "0",
+                    cdcEnabled.contains(record.id) ? "1" : "0", String(delayed), Catalog.delayedDurabilityDescription(delayed),
                 ] as [String?]
             }
             return Contents(
@@ -91,7 +93,7 @@ enum SystemViews {
                     ("compatibility_level", SQLServerType(.tinyint), false), ("snapshot_isolation_state", SQLServerType(.tinyint), true),
                     ("snapshot_isolation_state_desc", .nvarchar(60), true), ("is_read_committed_snapshot_on", .bit, true),
                     ("recovery_model_desc", .nvarchar(60), true),
-                    ("is_cdc_enabled", .bit, false),
+                    ("is_cdc_enabled", .bit, false), ("delayed_durability", .int, true), ("delayed_durability_desc", .nvarchar(60), true),
                 ], rows: rows)
         case ("sys", "schemas"):
             let rows = try await catalog.schemas(in: database).map { [$0.name, String($0.id), "1"] as [String?] }

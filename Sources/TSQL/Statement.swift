@@ -85,8 +85,9 @@ public indirect enum Statement: Hashable, Sendable {
     // MARK: Transactions and session
     /// `BEGIN TRAN[SACTION] [name]`.
     case beginTransaction(name: String?)
-    /// `COMMIT [TRAN[SACTION] [name] | WORK]`.
-    case commitTransaction(name: String?)
+    /// `COMMIT [TRAN[SACTION] [name] | WORK] [WITH (DELAYED_DURABILITY = ON|OFF)]`; the option is
+    /// `nil` when absent.
+    case commitTransaction(name: String?, delayedDurability: Bool? = nil)
     /// `ROLLBACK [TRAN[SACTION] [name] | WORK]`.
     case rollbackTransaction(name: String?)
     /// `SAVE TRAN[SACTION] name`.

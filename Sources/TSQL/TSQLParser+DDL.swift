@@ -598,6 +598,7 @@ extension Parser {
         repeat {
             let name = try parseAnyWord()
             var value: OptionValue?
+            _ = acceptSymbol("=")  // DELAYED_DURABILITY = FORCED
             if !(isSymbol(",") || isSymbol(";") || isWord("WITH") || atEnd || startsStatement) {
                 value = try parseOptionValue()
             }

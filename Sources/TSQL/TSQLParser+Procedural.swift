@@ -120,6 +120,25 @@ extension Parser {
         return nil
     }
 
+    /// COMMIT's `WITH (DELAYED_DURABILITY = ON|OFF)`; nil when absent (a `WITH` not followed by
+    /// `(` starts the next statement's common table expression).
+    func parseDelayedDurability() throws(TSQLSyntaxError) -> Bool? {
+        guard isWord("WITH"), peek().isSymbol("(") else { return nil }
+        advance()
+        try expectSymbol("(")
+        try expect("DELAYED_DURABILITY")
+        try expectSymbol("=")
+        let value: Bool
+        if accept("ON") {
+            value = true
+        } else {
+            try expect("OFF")
+            value = false
+        }
+        try expectSymbol(")")
+        return value
+    }
+
     func parseRaiserror() throws(TSQLSyntaxError) -> RaiserrorStatement {
         try expect("RAISERROR")
         try expectSymbol("(")

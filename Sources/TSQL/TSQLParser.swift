@@ -258,7 +258,8 @@ final class Parser {
                 return .waitFor(isDelay: isDelay, try parseExpression())
             case "COMMIT":
                 advance()
-                return .commitTransaction(name: try parseTransactionTail())
+                let name = try parseTransactionTail()
+                return .commitTransaction(name: name, delayedDurability: try parseDelayedDurability())
             case "ROLLBACK":
                 advance()
                 return .rollbackTransaction(name: try parseTransactionTail())

@@ -112,8 +112,10 @@ extension Writer {
             write(")")
         case .beginTransaction(let name):
             write("BEGIN TRANSACTION" + (name.map { " " + $0 } ?? ""))
-        case .commitTransaction(let name):
-            write("COMMIT TRANSACTION" + (name.map { " " + $0 } ?? ""))
+        case .commitTransaction(let name, let delayed):
+            write(
+                "COMMIT TRANSACTION" + (name.map { " " + $0 } ?? "")
+                    + (delayed.map { " WITH (DELAYED_DURABILITY = \($0 ? "ON" : "OFF"))" } ?? ""))
         case .rollbackTransaction(let name):
             write("ROLLBACK TRANSACTION" + (name.map { " " + $0 } ?? ""))
         case .saveTransaction(let name):

@@ -4,18 +4,30 @@
 /// 1. Each tracked table has row triggers (`cdc_row`) that write the before and after images
 ///    (`to_jsonb(OLD/NEW)`), the statement's command id and the operation into `cdc_pending`, in the
 ///    same PostgreSQL transaction as the data: rolled-back work leaves nothing, a crash loses nothing.
-/// 2. A deferred constraint trigger on `cdc_pending` runs at COMMIT: under one advisory lock (held
-///    until the commit completes, so LSN order is commit order) it reserves a block of LSNs from
-///    `cdc_lsns` — one per change (its `__$seqval`) and one more, the commit LSN — and records the
-///    transaction in `cdc_commits` with its begin and end times.
-/// 3. The capture job (``CaptureScanner``) moves committed transactions, in LSN order, into the
-///    change tables of every capture instance and writes `cdc.lsn_time_mapping`.
+/// 2. A deferred constraint trigger on `cdc_pending` runs at COMMIT: under a short advisory lock
+///    (``commitLock``, released before the commit's WAL flush, so concurrent commits share flushes:
+///    group commit) it reserves a block of LSNs from `cdc_lsns` — one per change (its `__$seqval`)
+///    and one more, the commit LSN — and *publishes* the reservation as a transaction-level shared
+///    advisory lock keyed by the commit LSN (``reservationClass``). PostgreSQL releases that lock
+///    only after the transaction is visible (committed) or gone (rolled back). The transaction's
+///    `cdc_commits` row carries its begin and end times.
+/// 3. The capture job (``CaptureScanner``) asks `cdc_horizon()` for the capture horizon: under the
+///    same short lock, the lowest commit LSN still published (in flight) or, if none, one above the
+///    last LSN handed out. Every commit below the horizon has finished, so the commits a pass then
+///    sees below it are complete and gap-free in commit order — what SQL Server's log reader gives
+///    by reading the log up to its end. A transaction that saw another's commit (row lock,
+///    snapshot) reserved after it became visible, so its LSN is higher: LSN order is commit order.
+///    The pass moves those transactions, set-based inside PostgreSQL, into the change tables of
+///    every capture instance and writes `cdc.lsn_time_mapping`.
 ///
 /// LSNs are kept as integers here and shown as SQL Server's 10-byte `VLF:block:slot` by
 /// `cdc_lsn(v)`: the 80-bit big-endian value `lsnBase + v`.
 enum CDCSchema {
-    /// The advisory lock that orders commits (and idle LSNs) by LSN.
+    /// The advisory lock under which LSNs are handed out (briefly at COMMIT; by DDL until its commit).
     static let commitLock = 7_160_453
+    /// The top 16 bits of the advisory lock key (`class << 48 | commit LSN`) that publishes a
+    /// committing transaction's reserved commit LSN until it is visible.
+    static let reservationClass = 19_539
     /// The advisory lock that lets one capture scan run at a time.
     static let scanLock = 7_160_454
 
@@ -176,7 +188,10 @@ enum CDCSchema {
             RETURN NULL;
         END $$;
 
-        -- At COMMIT: the transaction's LSN block, taken in commit order.
+        -- At COMMIT: the transaction's LSN block, reserved under the short commit lock and published
+        -- as a shared advisory lock (class 19539 << 48 | commit LSN) that PostgreSQL releases once
+        -- the commit is visible. The commit lock is session-level so that it is released here,
+        -- before the WAL flush; the handler releases it on any error.
         CREATE OR REPLACE FUNCTION sqlserver_catalog.cdc_stamp()
         RETURNS trigger LANGUAGE plpgsql AS $$
         DECLARE
@@ -185,14 +200,71 @@ enum CDCSchema {
         BEGIN
             IF current_setting('ferry.cdc_stamped', true) = 'yes' THEN RETURN NULL; END IF;
             PERFORM set_config('ferry.cdc_stamped', 'yes', true);
-            PERFORM pg_advisory_xact_lock(7160453);
             SELECT count(*) INTO n FROM sqlserver_catalog.cdc_pending WHERE xid = pg_current_xact_id();
             IF n = 0 THEN RETURN NULL; END IF;
-            first := nextval('sqlserver_catalog.cdc_lsns');
-            PERFORM setval('sqlserver_catalog.cdc_lsns', first + n);
+            PERFORM pg_advisory_lock(7160453);
+            BEGIN
+                first := nextval('sqlserver_catalog.cdc_lsns');
+                PERFORM setval('sqlserver_catalog.cdc_lsns', first + n);
+                PERFORM pg_advisory_xact_lock_shared((19539::bigint << 48) | (first + n));
+            EXCEPTION WHEN OTHERS THEN
+                PERFORM pg_advisory_unlock(7160453);
+                RAISE;
+            END;
+            PERFORM pg_advisory_unlock(7160453);
             INSERT INTO sqlserver_catalog.cdc_commits (xid, first_lsn, commit_lsn, begin_time, end_time)
             VALUES (pg_current_xact_id(), first, first + n, transaction_timestamp()::timestamp(3), clock_timestamp()::timestamp(3));
             RETURN NULL;
+        END $$;
+
+        -- The capture horizon: every commit LSN below it belongs to a finished transaction. Under the
+        -- commit lock (no reservation half done), the lowest published commit LSN, else one above
+        -- the last LSN handed out. Must be followed by a statement with a fresh snapshot.
+        CREATE OR REPLACE FUNCTION sqlserver_catalog.cdc_horizon()
+        RETURNS bigint LANGUAGE plpgsql VOLATILE AS $$
+        DECLARE
+            issued bigint;
+            in_flight bigint;
+        BEGIN
+            PERFORM pg_advisory_lock(7160453);
+            BEGIN
+                SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END INTO issued
+                FROM sqlserver_catalog.cdc_lsns;
+                SELECT min(((l.classid::bigint & 65535) << 32) | l.objid::bigint) INTO in_flight
+                FROM pg_locks l
+                WHERE l.locktype = 'advisory' AND l.objsubid = 1 AND (l.classid::bigint >> 16) = 19539
+                  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database());
+            EXCEPTION WHEN OTHERS THEN
+                PERFORM pg_advisory_unlock(7160453);
+                RAISE;
+            END;
+            PERFORM pg_advisory_unlock(7160453);
+            RETURN least(coalesce(in_flight, issued + 1), issued + 1);
+        END $$;
+
+        -- An idle LSN (lsn_time_mapping row with tran_id 0x00) for a database with nothing to
+        -- capture: NULL when a commit is in flight or a committed one of the database awaits
+        -- capture (the idle LSN must be above every commit the next pass can find).
+        CREATE OR REPLACE FUNCTION sqlserver_catalog.cdc_idle_lsn(db integer)
+        RETURNS bigint LANGUAGE plpgsql VOLATILE AS $$
+        DECLARE
+            result bigint;
+        BEGIN
+            PERFORM pg_advisory_lock(7160453);
+            BEGIN
+                IF NOT EXISTS (
+                    SELECT 1 FROM pg_locks l
+                    WHERE l.locktype = 'advisory' AND l.objsubid = 1 AND (l.classid::bigint >> 16) = 19539
+                      AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()))
+                   AND NOT EXISTS (SELECT 1 FROM sqlserver_catalog.cdc_pending WHERE database_id = db) THEN
+                    result := nextval('sqlserver_catalog.cdc_lsns');
+                END IF;
+            EXCEPTION WHEN OTHERS THEN
+                PERFORM pg_advisory_unlock(7160453);
+                RAISE;
+            END;
+            PERFORM pg_advisory_unlock(7160453);
+            RETURN result;
         END $$;
         DO $$ BEGIN
             CREATE CONSTRAINT TRIGGER cdc_stamp AFTER INSERT ON sqlserver_catalog.cdc_pending

@@ -51,7 +51,9 @@ public final class CaptureJob: Sendable {
         while !Task.isCancelled {
             do {
                 if connection == nil {
-                    connection = try await PostgresConnection.connect(url: postgresURL, logger: logger)
+                    let opened = try await PostgresConnection.connect(url: postgresURL, logger: logger)
+                    connection = opened
+                    try await Self.purgeOrphans(opened)
                 }
                 if let connection {
                     let captured = try await Self.scanAll(connection, scheduledOnly: true)
@@ -79,14 +81,6 @@ public final class CaptureJob: Sendable {
 
     /// One scan of every CDC-enabled database (with `scheduledOnly`, those whose capture job runs).
     static func scanAll(_ connection: PostgresConnection, scheduledOnly: Bool) async throws -> CaptureScanner.PassResult {
-        // Changes of databases dropped (or disabled) since they were made have nowhere to go.
-        try await connection.execute(
-            """
-            DELETE FROM sqlserver_catalog.cdc_pending p
-            WHERE NOT EXISTS (SELECT 1 FROM sqlserver_catalog.cdc_databases d WHERE d.database_id = p.database_id);
-            DELETE FROM sqlserver_catalog.cdc_commits c
-            WHERE NOT EXISTS (SELECT 1 FROM sqlserver_catalog.cdc_pending p WHERE p.xid = c.xid);
-            """)
         let rows = try await connection.query(
             """
             SELECT d.database_id, coalesce(j.maxtrans, 500), coalesce(j.maxscans, 10) FROM sqlserver_catalog.cdc_databases d
@@ -104,32 +98,50 @@ public final class CaptureJob: Sendable {
         return total
     }
 
-    /// A scan of one database: passes until one captures fewer than `maxTransactions` (or `maxScans`
-    /// passes ran). With `ownTransaction`, each pass commits on its own.
+    /// A scan of one database as SQL Server's `sp_cdc_scan` runs it: scan cycles of up to
+    /// `maxTransactions` (`maxtrans`) transactions each, until a cycle finds fewer (the log is
+    /// drained) or `maxScans` (`maxscans`) cycles ran; the job then waits its polling interval.
+    /// With `ownTransaction`, the scan is one READ COMMITTED transaction (every statement sees the
+    /// commits finished before it, as the horizon needs; one WAL flush per scan, not per cycle).
     static func scan(
         _ connection: PostgresConnection, databaseID: Int, maxTransactions: Int, maxScans: Int, ownTransaction: Bool
     ) async throws -> CaptureScanner.PassResult {
         var total = CaptureScanner.PassResult(transactions: 0, changeRows: 0, wroteIdleRow: false)
-        for _ in 0..<max(1, maxScans) {
-            if ownTransaction { try await connection.execute("BEGIN") }
-            let outcome: CaptureScanner.PassResult
-            do {
-                outcome = try await CaptureScanner.pass(connection, databaseID: databaseID, maxTransactions: maxTransactions)
-                if ownTransaction { try await connection.execute("COMMIT") }
-            } catch {
-                if ownTransaction { _ = try? await connection.execute("ROLLBACK") }
-                throw error
+        if ownTransaction { try await connection.execute("BEGIN ISOLATION LEVEL READ COMMITTED") }
+        do {
+            var after: Int64?
+            for _ in 0..<max(1, maxScans) {
+                let outcome = try await CaptureScanner.pass(connection, databaseID: databaseID, maxTransactions: maxTransactions, after: after)
+                after = outcome.lastCommitLSN ?? after
+                total.transactions += outcome.transactions
+                total.changeRows += outcome.changeRows
+                total.wroteIdleRow = total.wroteIdleRow || outcome.wroteIdleRow
+                if outcome.transactions < maxTransactions { break }
             }
-            total.transactions += outcome.transactions
-            total.changeRows += outcome.changeRows
-            total.wroteIdleRow = total.wroteIdleRow || outcome.wroteIdleRow
-            if outcome.transactions < maxTransactions { break }
+            if ownTransaction { try await connection.execute("COMMIT") }
+        } catch {
+            if ownTransaction { _ = try? await connection.execute("ROLLBACK") }
+            throw error
         }
         return total
     }
 
+    /// Drops pending changes of databases dropped (or disabled) since they were made, and commit
+    /// records left without changes: they have nowhere to go. Scans never pick them (a cycle takes
+    /// only its own database's transactions), so this runs when the job starts and with cleanup.
+    static func purgeOrphans(_ connection: PostgresConnection) async throws {
+        try await connection.execute(
+            """
+            DELETE FROM sqlserver_catalog.cdc_pending p
+            WHERE NOT EXISTS (SELECT 1 FROM sqlserver_catalog.cdc_databases d WHERE d.database_id = p.database_id);
+            DELETE FROM sqlserver_catalog.cdc_commits c
+            WHERE NOT EXISTS (SELECT 1 FROM sqlserver_catalog.cdc_pending p WHERE p.xid = c.xid);
+            """)
+    }
+
     /// The cleanup job of every CDC-enabled database whose cleanup job runs.
     static func cleanupAll(_ connection: PostgresConnection, logger: Logger) async throws {
+        try await purgeOrphans(connection)
         let rows = try await connection.query(
             """
             SELECT d.database_id, coalesce(j.retention, 4320) FROM sqlserver_catalog.cdc_databases d

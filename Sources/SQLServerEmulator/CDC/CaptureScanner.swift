@@ -1,12 +1,16 @@
 import Postgres
 
-/// One pass of the capture job over one database, as SQL Server's log reader does it: up to
+/// One scan cycle of the capture job over one database, as SQL Server's log reader does it: up to
 /// `maxtrans` committed transactions, in commit-LSN order, into the change tables of every capture
 /// instance of the database that existed when they committed, with their `cdc.lsn_time_mapping`
 /// rows; when there is nothing to capture, an idle mapping row (`tran_id = 0x00`) so that
 /// `sys.fn_cdc_get_max_lsn()` still advances.
 ///
-/// The caller owns the PostgreSQL transaction: everything a pass writes commits (or not) at once,
+/// A cycle is set-based inside PostgreSQL: one statement takes the transactions below the capture
+/// horizon (`cdc_horizon()`, see ``CDCSchema``), deletes their pending changes, inserts them into
+/// every change table and writes the mapping rows — no round trip per transaction or per change.
+///
+/// The caller owns the PostgreSQL transaction: everything a cycle writes commits (or not) at once,
 /// so a crash never loses or doubles a change.
 enum CaptureScanner {
     /// What one pass did.
@@ -17,6 +21,9 @@ enum CaptureScanner {
         var changeRows: Int
         /// Whether the pass wrote an idle mapping row.
         var wroteIdleRow: Bool
+        /// The highest commit LSN the pass captured: the next cycle of the same scan starts above
+        /// it (its index scan then skips the entries this scan deleted).
+        var lastCommitLSN: Int64? = nil
     }
 
     /// The PostgreSQL schema of a database's `cdc` schema, nil when CDC is not enabled.
@@ -30,63 +37,95 @@ enum CaptureScanner {
         return try rows.first?.decode(String.self, at: 0)
     }
 
-    /// Runs one pass; the caller is inside a transaction.
-    static func pass(_ connection: PostgresConnection, databaseID: Int, maxTransactions: Int) async throws -> PassResult {
+    /// Runs one scan cycle; the caller is inside a READ COMMITTED transaction (each statement must
+    /// see the commits that finished before it started).
+    static func pass(_ connection: PostgresConnection, databaseID: Int, maxTransactions: Int, after: Int64? = nil) async throws -> PassResult {
         guard let schema = try await cdcSchema(connection, databaseID: databaseID) else {
             return PassResult(transactions: 0, changeRows: 0, wroteIdleRow: false)
         }
         try await connection.query("SELECT pg_advisory_xact_lock(\(CDCSchema.scanLock))")
+        let horizon = try await connection.query("SELECT sqlserver_catalog.cdc_horizon()")[0].decode(Int64.self, at: 0)
+        let instances = try await CaptureInstance.load(connection, databaseID: databaseID)
         let mapping = PostgresIdentifier.qualified(schema: schema, "lsn_time_mapping")
-        let commits = try await connection.query(
-            """
-            SELECT c.commit_lsn FROM sqlserver_catalog.cdc_commits c
-            WHERE EXISTS (SELECT 1 FROM sqlserver_catalog.cdc_pending p WHERE p.xid = c.xid AND p.database_id = $1)
-            ORDER BY c.commit_lsn LIMIT $2
-            """, [.int64(Int64(databaseID)), .int64(Int64(max(1, maxTransactions)))])
-        guard let last = commits.last else {
-            // Idle: under the commit lock no transaction is between its LSN and its commit, so
-            // an LSN taken now is above every commit the next pass can find.
-            try await connection.query("SELECT pg_advisory_xact_lock(\(CDCSchema.commitLock))")
-            let late = try await connection.query(
-                "SELECT 1 FROM sqlserver_catalog.cdc_pending WHERE database_id = $1 LIMIT 1", [.int64(Int64(databaseID))])
-            if !late.isEmpty { return PassResult(transactions: 0, changeRows: 0, wroteIdleRow: false) }
-            try await connection.execute(
-                """
-                INSERT INTO \(mapping) (start_lsn, tran_begin_time, tran_end_time, tran_id, tran_begin_lsn)
-                SELECT sqlserver_catalog.cdc_lsn(v), localtimestamp(3), localtimestamp(3), decode('00', 'hex'), NULL
-                FROM nextval('sqlserver_catalog.cdc_lsns') AS v
-                """)
-            return PassResult(transactions: 0, changeRows: 0, wroteIdleRow: true)
+        let counts = try await connection.query(
+            scanSQL(instances, databaseID: databaseID, mapping: mapping, horizon: horizon, after: after, limit: max(1, maxTransactions)))
+        let transactions = try counts[0].decode(Int.self, at: 0)
+        let changeRows = try counts[0].decode(Int.self, at: 1)
+        if transactions > 0 {
+            return PassResult(
+                transactions: transactions, changeRows: changeRows, wroteIdleRow: false, lastCommitLSN: try counts[0].decode(Int64.self, at: 2))
         }
-        let upTo = try last.decode(Int64.self, at: 0)
-        var changeRows = 0
-        for instance in try await CaptureInstance.load(connection, databaseID: databaseID) {
-            let written = try await connection.execute(captureSQL(instance, databaseID: databaseID, upTo: upTo))
-            changeRows += written.affectedRowCount ?? 0
-        }
-        try await connection.execute(
+        // Idle: an LSN above every commit the next cycle can find (none when one is in flight).
+        let idle = try await connection.query(
             """
             INSERT INTO \(mapping) (start_lsn, tran_begin_time, tran_end_time, tran_id, tran_begin_lsn)
-            SELECT sqlserver_catalog.cdc_lsn(c.commit_lsn), c.begin_time, c.end_time, sqlserver_catalog.cdc_tran_id(c.xid),
-                sqlserver_catalog.cdc_lsn(c.first_lsn)
-            FROM sqlserver_catalog.cdc_commits c
-            WHERE c.commit_lsn <= \(upTo)
-              AND EXISTS (SELECT 1 FROM sqlserver_catalog.cdc_pending p WHERE p.xid = c.xid AND p.database_id = \(databaseID))
-            ORDER BY c.commit_lsn;
-            DELETE FROM sqlserver_catalog.cdc_pending p USING sqlserver_catalog.cdc_commits c
-            WHERE p.xid = c.xid AND c.commit_lsn <= \(upTo) AND p.database_id = \(databaseID);
-            DELETE FROM sqlserver_catalog.cdc_commits c
-            WHERE c.commit_lsn <= \(upTo) AND NOT EXISTS (SELECT 1 FROM sqlserver_catalog.cdc_pending p WHERE p.xid = c.xid);
-            """)
-        return PassResult(transactions: commits.count, changeRows: changeRows, wroteIdleRow: false)
+            SELECT sqlserver_catalog.cdc_lsn(v), localtimestamp(3), localtimestamp(3), decode('00', 'hex'), NULL
+            FROM sqlserver_catalog.cdc_idle_lsn($1) AS v WHERE v IS NOT NULL
+            """, [.int32(Int32(databaseID))])
+        return PassResult(transactions: 0, changeRows: 0, wroteIdleRow: (idle.affectedRowCount ?? 0) > 0)
     }
 
-    /// The INSERT … SELECT moving one instance's changes (commits up to `upTo`) into its change table.
+    /// The statement of one scan cycle: the oldest `limit` committed transactions of the database
+    /// below `horizon` (`batch`), their changes taken out of `cdc_pending` and numbered within each
+    /// transaction (`changes`), one INSERT … SELECT per capture instance, the mapping rows, and the
+    /// commit records no other database still needs. It returns (transactions, change rows, the
+    /// last commit LSN). `after`: a lower bound on the commit LSNs (everything below was captured).
+    static func scanSQL(
+        _ instances: [CaptureInstance], databaseID: Int, mapping: String, horizon: Int64, after: Int64?, limit: Int
+    ) -> String {
+        // Index lookups only: the sublinks are scalar (never turned into joins that read the whole
+        // pending log) and the deletes take `= ANY(ARRAY(…))`, so a cycle's cost follows its batch,
+        // not the backlog.
+        var ctes = [
+            """
+            batch AS MATERIALIZED (
+                SELECT c.xid, c.first_lsn, c.commit_lsn, c.begin_time, c.end_time,
+                    (SELECT true FROM sqlserver_catalog.cdc_pending p
+                     WHERE p.xid = c.xid AND p.database_id <> \(databaseID) LIMIT 1) IS NOT NULL AS shared
+                FROM sqlserver_catalog.cdc_commits c
+                WHERE c.commit_lsn < \(horizon)\(after.map { " AND c.commit_lsn > \($0)" } ?? "")
+                  AND (SELECT true FROM sqlserver_catalog.cdc_pending p
+                       WHERE p.xid = c.xid AND p.database_id = \(databaseID) LIMIT 1) IS NOT NULL
+                ORDER BY c.commit_lsn LIMIT \(limit))
+            """,
+            """
+            taken AS MATERIALIZED (
+                DELETE FROM sqlserver_catalog.cdc_pending p
+                WHERE p.xid = ANY (ARRAY(SELECT b.xid FROM batch b)) AND p.database_id = \(databaseID)
+                RETURNING p.change_id, p.xid, p.object_id, p.command_id, p.operation, p.old_image, p.new_image)
+            """,
+            """
+            changes AS MATERIALIZED (
+                SELECT t.*, b.commit_lsn, b.first_lsn, row_number() OVER (PARTITION BY t.xid ORDER BY t.change_id) AS position
+                FROM taken t JOIN batch b ON b.xid = t.xid)
+            """,
+            """
+            mapped AS (
+                INSERT INTO \(mapping) (start_lsn, tran_begin_time, tran_end_time, tran_id, tran_begin_lsn)
+                SELECT sqlserver_catalog.cdc_lsn(c.commit_lsn), c.begin_time, c.end_time, sqlserver_catalog.cdc_tran_id(c.xid),
+                    sqlserver_catalog.cdc_lsn(c.first_lsn)
+                FROM batch c ORDER BY c.commit_lsn)
+            """,
+            """
+            finished AS (
+                DELETE FROM sqlserver_catalog.cdc_commits c WHERE c.xid = ANY (ARRAY(SELECT b.xid FROM batch b WHERE NOT b.shared)))
+            """,
+        ]
+        var counts = ["0"]
+        for (index, instance) in instances.enumerated() {
+            ctes.append("written\(index) AS (\(captureSQL(instance)) RETURNING 1)")
+            counts.append("(SELECT count(*) FROM written\(index))")
+        }
+        return "WITH " + ctes.joined(separator: ",\n") + "\nSELECT (SELECT count(*) FROM batch), " + counts.joined(separator: " + ")
+            + ", (SELECT max(commit_lsn) FROM batch)"
+    }
+
+    /// The INSERT … SELECT moving one instance's changes (the cycle's `changes`) into its change table.
     ///
     /// Each pending update yields an op-3 row (before image) and an op-4 row (after image) with the
     /// same `__$seqval`; the seqval of a change is its transaction's first LSN plus its position
     /// among the transaction's changes in this database.
-    static func captureSQL(_ instance: CaptureInstance, databaseID: Int, upTo: Int64) -> String {
+    static func captureSQL(_ instance: CaptureInstance) -> String {
         let columns = instance.columns.sorted { $0.ordinal < $1.ordinal }
         let changed: (CaptureInstance.Column) -> String = { column in
             let key = PostgresLiteral.quote(column.sourcePgName)
@@ -122,11 +161,7 @@ enum CaptureScanner {
         return """
             INSERT INTO \(instance.changeTablePg) (\(targets.joined(separator: ", ")))
             SELECT \(values.joined(separator: ", "))
-            FROM (
-                SELECT p.*, c.commit_lsn, c.first_lsn, row_number() OVER (PARTITION BY p.xid ORDER BY p.change_id) AS position
-                FROM sqlserver_catalog.cdc_pending p JOIN sqlserver_catalog.cdc_commits c ON c.xid = p.xid
-                WHERE p.database_id = \(databaseID) AND c.commit_lsn <= \(upTo)
-            ) AS p
+            FROM changes AS p
             CROSS JOIN LATERAL (
                 SELECT 1 AS op, p.old_image AS image WHERE p.operation = 1
                 UNION ALL SELECT 2, p.new_image WHERE p.operation = 2

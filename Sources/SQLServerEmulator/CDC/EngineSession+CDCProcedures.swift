@@ -19,6 +19,9 @@ extension EngineSession {
         let procedure = name.name.value.lowercased()
         let sysname = SQLServerType.nvarchar(128)
         switch procedure {
+        case "sp_flush_log":
+            // Not CDC, but the log flush that delayed durability (EngineSession+Durability) needs.
+            try await flushLog()
         case "sp_cdc_enable_db":
             _ = try await bindCDC(procedure, [], arguments)
             try await atomically { try await self.enableCDCDatabase() }
@@ -78,9 +81,16 @@ extension EngineSession {
                 ], arguments)
             let autocommit = transactionCount == 0
             try await atomically {
-                // A scan must see every commit made before it takes the commit lock (its own
-                // transaction, whatever isolation level the session uses).
-                if autocommit { try await self.connection.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED") }
+                // Each statement of a scan must see every commit finished before it (the capture
+                // horizon): its own READ COMMITTED transaction, whatever level the session uses.
+                if autocommit {
+                    try await self.connection.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+                } else if try await self.connection.query("SELECT current_setting('transaction_isolation')")[0]
+                    .decode(String.self, at: 0) != "read committed"
+                {
+                    // A transaction snapshot older than the horizon could skip a commit below it.
+                    throw SQLServerError.notSupported("sys.sp_cdc_scan inside a REPEATABLE READ, SNAPSHOT or SERIALIZABLE transaction")
+                }
                 _ = try await self.requireCDCSchema()
                 _ = try await CaptureJob.scan(
                     self.connection, databaseID: self.databaseRecord.id,
