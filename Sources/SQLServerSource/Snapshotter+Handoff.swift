@@ -22,7 +22,7 @@ extension Snapshotter {
         var opened: [TDSConnection] = []
         do {
             for _ in 0..<workers { opened.append(try await connect()) }
-            _ = try await lock.execute("SET LOCK_TIMEOUT \(Self.milliseconds(configuration.snapshotLockTimeout))")
+            _ = try await lock.execute(lockSettings)
             let time = try await withTableLocks(tables, on: lock) {
                 try await Task.sleep(for: configuration.snapshotGuardInterval)
                 let time = try await serverTime(lock)
@@ -47,7 +47,7 @@ extension Snapshotter {
     /// holds a shared table lock for the read, so writers to the table wait until it ends; T is read
     /// under the lock and recorded for the boundary.
     func readLocked(_ unit: Unit, connection: TDSConnection, snapshotLSN: LSN?, progress: Progress) async throws {
-        _ = try await connection.execute("SET LOCK_TIMEOUT \(Self.milliseconds(configuration.snapshotLockTimeout))")
+        _ = try await connection.execute(lockSettings)
         try await withTableLocks([unit.table.identity], on: connection) {
             try await Task.sleep(for: configuration.snapshotGuardInterval)
             let time = try await serverTime(connection)
@@ -155,6 +155,12 @@ extension Snapshotter {
         if storing { try await publisher.store(state) }
         logger.info("snapshot boundaries resolved", metadata: ["tables": "\(resolved.count)"])
         return state
+    }
+
+    /// The lock connection's settings: a bounded wait, and deadlock victim rather than an
+    /// application's writer when a writer takes two selected tables in the other order.
+    var lockSettings: String {
+        "SET LOCK_TIMEOUT \(Self.milliseconds(configuration.snapshotLockTimeout)); SET DEADLOCK_PRIORITY LOW"
     }
 
     static func milliseconds(_ duration: Duration) -> Int64 {
