@@ -18,6 +18,10 @@ struct Snapshotter: Sendable {
         var schema: TableSchema
         var range: ClosedRange<Int64>?
         var keyColumn: String?
+        /// The first and last ranges are open-ended: keys inserted below the minimum or above the
+        /// maximum after planning, but before the snapshot point, are read too.
+        var isFirstRange = false
+        var isLastRange = false
     }
 
     /// Tracks units and writes the checkpoint when a table's last unit is durable.
@@ -171,8 +175,10 @@ struct Snapshotter: Sendable {
         let count = rows.first?[0].int64Value
         guard let row = rows.first, let count, count > Int64(configuration.snapshotPartitionRows),
               let low = row[1].int64Value, let high = row[2].int64Value else { return (whole, count) }
-        return (SnapshotPlanner.ranges(minimum: low, maximum: high, rowCount: count, rowsPerRange: configuration.snapshotPartitionRows)
-            .map { Unit(table: table, schema: schema, range: $0, keyColumn: key.name) }, count)
+        let ranges = SnapshotPlanner.ranges(minimum: low, maximum: high, rowCount: count, rowsPerRange: configuration.snapshotPartitionRows)
+        return (ranges.enumerated().map { index, range in
+            Unit(table: table, schema: schema, range: range, keyColumn: key.name, isFirstRange: index == 0, isLastRange: index == ranges.count - 1)
+        }, count)
     }
 
     /// A table's row count for the progress display: the catalog's count (`sys.dm_db_partition_stats`,
@@ -194,7 +200,10 @@ struct Snapshotter: Sendable {
         var conditions: [String] = []
         if let range = unit.range, let key = unit.keyColumn {
             let column = try TDSLiteral.identifier(key)
-            conditions.append("\(column) >= \(range.lowerBound) AND \(column) <= \(range.upperBound)")
+            var bounds: [String] = []
+            if !unit.isFirstRange { bounds.append("\(column) >= \(range.lowerBound)") }
+            if !unit.isLastRange { bounds.append("\(column) <= \(range.upperBound)") }
+            conditions.append(contentsOf: bounds)
         }
         // DMS source filters are pushed down to SQL Server.
         if let filter = try configuration.selection.rowFilter(for: unit.schema).whereClause { conditions.append("(\(filter))") }

@@ -23,7 +23,7 @@ enum LogKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
 struct SourceTestEnvironment {
     static let logger: Logger = {
         var logger = Logger(label: "sqlserver-source-tests")
-        logger.logLevel = .critical
+        logger.logLevel = ProcessInfo.processInfo.environment["FERRY_SOURCE_TEST_LOG"] == "1" ? .info : .critical
         return logger
     }()
 
