@@ -127,6 +127,7 @@ public final class SQLServerSource: Service, Sendable {
                     if let instance = table.instance(at: next), (instance.startLSN ?? next) <= next { state.captureInstances[table.identity] = instance.name }
                 }
                 state.snapshotBoundaries = state.snapshotBoundaries.filter { $0.value > (state.position ?? .zero) }
+                state.snapshotStarted = []
                 state.timestampMilliseconds = EventPublisher.nowMilliseconds()
                 try await publisher.store(state)
                 logger.info("snapshot complete", metadata: ["snapshot_lsn": "\(state.snapshotLSN?.description ?? "-")", "position": "\(state.position?.description ?? "-")",

@@ -32,8 +32,12 @@ struct Snapshotter: Sendable {
         private let publisher: EventPublisher
         private let storing: Bool
 
+        /// Tables an interrupted earlier attempt had begun to publish.
+        private let abandoned: Set<TableIdentity>
+
         init(units: [Unit], checkpoint: SourceCheckpoint, publisher: EventPublisher, storing: Bool) {
             self.storing = storing
+            abandoned = checkpoint.snapshotStarted.subtracting(checkpoint.snapshotCompleted)
             var counts: [TableIdentity: Int] = [:]
             for unit in units { counts[unit.table.identity, default: 0] += 1 }
             remainingPerTable = counts
@@ -53,6 +57,13 @@ struct Snapshotter: Sendable {
             return unitsReading == 0
         }
 
+        /// Records, durably and before its first row is published, that `table`'s rows are being published.
+        func starting(_ table: TableIdentity) async throws {
+            guard !checkpoint.snapshotStarted.contains(table) else { return }
+            checkpoint.snapshotStarted.insert(table)
+            if storing { try await publisher.store(checkpoint) }
+        }
+
         /// Returns whether `table` is now complete; a complete table is stored with its boundary
         /// (snapshot isolation) or its snapshot time (lock mode, resolved later).
         func finish(_ table: TableIdentity, point: SnapshotPoint) async throws -> Bool {
@@ -60,9 +71,13 @@ struct Snapshotter: Sendable {
             remainingPerTable[table, default: 1] -= 1
             guard remainingPerTable[table] == 0 else { return false }
             checkpoint.snapshotCompleted.insert(table)
-            switch point {
-            case .boundary(let lsn): checkpoint.snapshotBoundaries[table] = lsn
-            case .time(let time): checkpoint.snapshotTimes[table] = time
+            // A table with rows of an abandoned point in the log gets no boundary: its changes since
+            // the snapshot LSN are replayed (the deletes among them remove the abandoned rows).
+            if !abandoned.contains(table) {
+                switch point {
+                case .boundary(let lsn): checkpoint.snapshotBoundaries[table] = lsn
+                case .time(let time): checkpoint.snapshotTimes[table] = time
+                }
             }
             checkpoint.timestampMilliseconds = EventPublisher.nowMilliseconds()
             // Completion sets only grow, so a later write never loses an earlier table.
@@ -208,6 +223,7 @@ struct Snapshotter: Sendable {
         // DMS source filters are pushed down to SQL Server.
         if let filter = try configuration.selection.rowFilter(for: unit.schema).whereClause { conditions.append("(\(filter))") }
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+        try await progress.starting(identity)
         var batch = OutgoingRecordBatch()
         var held: [ColumnValue]?
         var count: Int64 = 0

@@ -28,6 +28,11 @@ public struct SourceCheckpoint: Hashable, Sendable {
     /// `yyyy-mm-dd hh:mi:ss.fffffff`) its snapshot was taken at; resolved to a boundary with
     /// `sys.fn_cdc_map_time_to_lsn` once capture has passed it.
     public var snapshotTimes: [TableIdentity: String] = [:]
+    /// Tables whose snapshot rows began to be published. One that is in here but not in
+    /// ``snapshotCompleted`` after a crash has rows of an abandoned point in the log: read again, it
+    /// gets no boundary and streams from after ``snapshotLSN`` (changes since the abandoned point,
+    /// deletes among them, are replayed; at-least-once for that table).
+    public var snapshotStarted: Set<TableIdentity> = []
     /// The last LSN all of whose changes are durable in the log.
     public var position: LSN?
     /// The capture instance each table was read from at ``position``.
@@ -60,6 +65,7 @@ public struct SourceCheckpoint: Hashable, Sendable {
         // Added after format version 1 shipped: absent in older checkpoints (no boundaries: the old behaviour).
         var snapshot_boundaries: [String: String]?
         var snapshot_times: [String: String]?
+        var snapshot_started: [String]?
     }
 
     /// The record key: `{"db":"<database>","source":"<prefix>"}`.
@@ -77,7 +83,8 @@ public struct SourceCheckpoint: Hashable, Sendable {
                             capture_instances: Dictionary(uniqueKeysWithValues: captureInstances.map { (Self.name($0.key), $0.value) }),
                             ts_ms: timestampMilliseconds,
                             snapshot_boundaries: snapshotBoundaries.isEmpty ? nil : Dictionary(uniqueKeysWithValues: snapshotBoundaries.map { (Self.name($0.key), $0.value.description) }),
-                            snapshot_times: snapshotTimes.isEmpty ? nil : Dictionary(uniqueKeysWithValues: snapshotTimes.map { (Self.name($0.key), $0.value) }))
+                            snapshot_times: snapshotTimes.isEmpty ? nil : Dictionary(uniqueKeysWithValues: snapshotTimes.map { (Self.name($0.key), $0.value) }),
+                            snapshot_started: snapshotStarted.isEmpty ? nil : snapshotStarted.sorted().map(Self.name))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return Array((try? encoder.encode(stored)) ?? Data())
@@ -107,6 +114,7 @@ public struct SourceCheckpoint: Hashable, Sendable {
             snapshotBoundaries[try Self.table(name, field: "snapshot_boundaries")] = try lsn(text, "snapshot_boundaries")
         }
         for (name, time) in stored.snapshot_times ?? [:] { snapshotTimes[try Self.table(name, field: "snapshot_times")] = time }
+        for name in stored.snapshot_started ?? [] { snapshotStarted.insert(try Self.table(name, field: "snapshot_started")) }
     }
 
     /// Where streaming starts after the snapshot of `tables`: the smallest boundary, where a

@@ -23,6 +23,7 @@ import Testing
         var checkpoint = SourceCheckpoint(phase: .snapshot, snapshotLSN: old, snapshotCompleted: [items, ledger])
         checkpoint.snapshotBoundaries = [items: high]
         checkpoint.snapshotTimes = [ledger: "2026-11-27 08:00:00.1234567"]
+        checkpoint.snapshotStarted = [items, ledger]
         let decoded = try SourceCheckpoint(decoding: checkpoint.encoded())
         #expect(decoded == checkpoint)
         // Streaming starts after the smallest boundary; a table without one counts the snapshot LSN.
@@ -35,11 +36,11 @@ import Testing
         #expect(!both.isInSnapshot(TableIdentity(database: "shop", schema: "dbo", table: "other"), commitLSN: low))
         // A format-1 checkpoint of an earlier build: no boundaries, the old behaviour.
         let earlier = try SourceCheckpoint(decoding: Array(#"{"version":1,"phase":"snapshot","snapshot_lsn":"0000002a:00000130:0003","snapshot_completed":["shop.dbo.items"],"capture_instances":{},"ts_ms":0}"#.utf8))
-        #expect(earlier.snapshotBoundaries.isEmpty && earlier.snapshotTimes.isEmpty)
+        #expect(earlier.snapshotBoundaries.isEmpty && earlier.snapshotTimes.isEmpty && earlier.snapshotStarted.isEmpty)
         #expect(earlier.streamingStart(for: [items]) == old)
         // Without boundaries the stored JSON is what earlier builds wrote.
         let plain = String(decoding: SourceCheckpoint(phase: .streaming, position: old).encoded(), as: UTF8.self)
-        #expect(!plain.contains("snapshot_boundaries") && !plain.contains("snapshot_times"))
+        #expect(!plain.contains("snapshot_boundaries") && !plain.contains("snapshot_times") && !plain.contains("snapshot_started"))
         #expect(throws: SourceError.self) {
             try SourceCheckpoint(decoding: Array(#"{"version":1,"phase":"snapshot","snapshot_completed":[],"capture_instances":{},"ts_ms":0,"snapshot_boundaries":{"shop.dbo.items":"nope"}}"#.utf8))
         }

@@ -144,15 +144,22 @@ import Testing
     /// The log against the source: replaying it gives the tables, and every key's events show
     /// each committed version exactly once after its snapshot row. With `onePoint`, all tables
     /// were read at one point: `dbo.versions`' snapshot row gives every key's version there.
-    static func verify(_ env: SourceTestEnvironment, log: WriterLog, onePoint: Bool) async throws {
+    ///
+    /// Tables in `relaxed` had rows of an abandoned point published before a restart: they are
+    /// replayed from the snapshot LSN (at-least-once), so only the replay is checked for them.
+    static func verify(_ env: SourceTestEnvironment, log: WriterLog, onePoint: Bool, relaxed: Set<String> = []) async throws {
         let finalVersions = Dictionary(uniqueKeysWithValues: try await env.admin.query("SELECT id, version FROM dbo.versions").map {
             (Int($0[0].int64Value!), Int($0[1].int64Value!))
         })
         let versionEvents = try await env.changes("versions")
         var versionAtSnapshot: [Int: Int] = [:]
         for event in versionEvents where event.operation == .read { versionAtSnapshot[key(of: event)!] = version(of: event) }
-        #expect(versionAtSnapshot.count == allKeys.count, "every key of dbo.versions has one snapshot row")
-        for key in allKeys {
+        #expect(versionAtSnapshot.count == allKeys.count, "every key of dbo.versions has a snapshot row")
+        let versionRows = try await env.admin.query("SELECT id, version FROM dbo.versions")
+        let replayedVersions = SourceTestEnvironment.apply(versionEvents, key: "id")
+        #expect(replayedVersions.count == versionRows.count)
+        for row in versionRows { #expect(replayedVersions["\(ColumnValue.int(row[0].int64Value!))"]?["version"] == .int(row[1].int64Value!), "versions row \(row[0])") }
+        for key in allKeys where !relaxed.contains("versions") {
             // dbo.versions: its snapshot row, then one update per later transaction on the key.
             let updates = versionEvents.filter { $0.operation == .update && Self.key(of: $0) == key }.compactMap(version(of:))
             let start = versionAtSnapshot[key] ?? -1
@@ -170,13 +177,13 @@ import Testing
                 let replayed = applied["\(ColumnValue.int(row[0].int64Value!))"]
                 #expect(replayed?["version"] == .int(row[1].int64Value!) && replayed?["payload"] == .string(row[2].stringValue!), "\(table) row \(row[0])")
             }
-            for key in keys {
+            for key in keys where !relaxed.contains(table) {
                 let keyEvents = events.filter { Self.key(of: $0) == key }
                 let reads = keyEvents.filter { $0.operation == .read }
                 #expect(reads.count <= 1, "\(table) key \(key): read once")
                 let changes = keyEvents.filter { $0.operation != .read }
                 var previous: Int
-                if onePoint {
+                if onePoint && !relaxed.contains("versions") {
                     previous = versionAtSnapshot[key] ?? -1
                     if let read = reads.first { #expect(version(of: read) == previous, "\(table) key \(key): snapshot row at the snapshot point") }
                 } else if let read = reads.first {
@@ -270,7 +277,9 @@ import Testing
             // Writes after the source stopped streaming: stream them too, then check.
             let end = try await env.capture()
             try await env.runSource(env.configuration(stopAt: end))
-            try await Self.verify(env, log: merged, onePoint: snapshotIsolation && afterStop.snapshotCompleted.count == 3)
+            let abandoned = afterStop.snapshotStarted.subtracting(afterStop.snapshotCompleted)
+            try await Self.verify(env, log: merged, onePoint: snapshotIsolation && afterStop.snapshotCompleted.count == 3,
+                                  relaxed: Set(abandoned.map(\.table)))
             for table in afterStop.snapshotCompleted {
                 let reads = try await env.changes(table.table).filter { $0.operation == .read }
                 #expect(Set(reads.compactMap(Self.key(of:))).count == reads.count, "\(table) was not read again")
