@@ -30,14 +30,16 @@ extension EngineSession {
     /// can be added in one place (see docs: row triggers on the user tables writing before/after
     /// images to a journal, stamped with a commit sequence at COMMIT).
     func applyChange(_ change: DataChange) async throws -> PostgresRows {
-        try await connection.query(change.sql)
+        // Table hints' locks (and SET LOCK_TIMEOUT) first; a data change keeps them to the transaction's end.
+        try await withTableHintLocks(readOnly: false) { try await connection.query(change.sql) }
     }
 
     func dmlTarget(_ target: DMLTarget) async throws -> TableRecord {
-        guard case .table(let name, _) = target else { throw SQLServerError.notSupported("table variables") }
+        guard case .table(let name, let hints) = target else { throw SQLServerError.notSupported("table variables") }
         let translator = self.translator
         let table = try await translator.resolveTable(name, includingViews: true)
         if table.type == "V" { throw SQLServerError.notSupported("data changes through a view") }
+        try translator.recordLock(hints, on: table, isTarget: true)
         return table
     }
 
@@ -45,6 +47,7 @@ extension EngineSession {
     // MARK: INSERT
 
     func insert(_ insert: InsertStatement) async throws -> Int {
+        tableLocks.reset()
         if insert.output != nil { throw SQLServerError.notSupported("OUTPUT") }
         if insert.top != nil { throw SQLServerError.notSupported("TOP") }
         if !insert.commonTableExpressions.isEmpty, case .query = insert.source {} else if !insert.commonTableExpressions.isEmpty {
@@ -167,6 +170,7 @@ extension EngineSession {
     // MARK: UPDATE and DELETE
 
     func update(_ update: UpdateStatement) async throws -> Int {
+        tableLocks.reset()
         if update.output != nil { throw SQLServerError.notSupported("OUTPUT") }
         if !update.commonTableExpressions.isEmpty { throw SQLServerError.notSupported("WITH") }
         let selection = try await rowSelection(update.target, from: update.from, top: update.top)
@@ -234,6 +238,7 @@ extension EngineSession {
     }
 
     func delete(_ delete: DeleteStatement) async throws -> Int {
+        tableLocks.reset()
         if delete.output != nil { throw SQLServerError.notSupported("OUTPUT") }
         if !delete.commonTableExpressions.isEmpty { throw SQLServerError.notSupported("WITH") }
         let selection = try await rowSelection(delete.target, from: delete.from, top: delete.top)

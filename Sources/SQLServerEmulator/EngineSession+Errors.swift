@@ -90,6 +90,10 @@ extension EngineSession {
                 code: .init(8120),
                 message: "Column '\(column)' is invalid in the select list because it is not contained in either an aggregate function or the GROUP BY clause.",
                 abortsBatch: true)
+        case "42P01":  // undefined_table: dropped by another session after this statement resolved it
+            return .invalidObjectName(Self.quotedValue(in: error.message))
+        case "55P03":  // lock_not_available: lock_timeout or NOWAIT
+            return .lockTimeout()
         case "40P01":
             return SQLServerError(
                 code: .init(1205), severity: 13,

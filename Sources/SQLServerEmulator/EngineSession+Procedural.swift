@@ -112,15 +112,16 @@ extension EngineSession {
             try await selectIntoVariables(specification, query: query)
             return
         }
+        tableLocks.reset()
         let translator = self.translator
         let translated = try await translator.query(query, parent: nil, topLevel: true)
         if let output {
             try await flush(&results)
-            let count = try await atomically { try await self.stream(translated, to: output) }
+            let count = try await atomically { try await self.withTableHintLocks(readOnly: true) { try await self.stream(translated, to: output) } }
             reportRowCount(count, into: &results)
             return
         }
-        let rows = try await atomically { try await self.connection.query(translated.sql) }
+        let rows = try await atomically { try await self.withTableHintLocks(readOnly: true) { try await self.connection.query(translated.sql) } }
         let resultSet = try Self.resultSet(rows, columns: translated.columns)
         results.append(.resultSet(resultSet))
         reportRowCount(resultSet.rows.count, into: &results)

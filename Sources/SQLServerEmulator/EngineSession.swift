@@ -46,6 +46,10 @@ public actor EngineSession {
     var returnStatus = 0
     /// `SET TRANSACTION ISOLATION LEVEL`.
     var isolationLevel = IsolationLevel.readCommitted
+    /// `SET LOCK_TIMEOUT` in milliseconds (`@@LOCK_TIMEOUT`); -1 waits forever.
+    var lockTimeout = -1
+    /// The table locks the statement being translated asks for with table hints.
+    let tableLocks = TableLockCollector()
     /// Where the running request streams its results, if it does (see ``EngineOutput``).
     var output: (any EngineOutput)?
     /// Whether the results so far told the client a transaction is open.
@@ -205,7 +209,8 @@ public actor EngineSession {
         case .throw(let arguments):
             try await throwError(arguments)
         case .setOption(let names, let value):
-            setOption(names, value)
+            if names.contains("LOCK_TIMEOUT") { try await setLockTimeout(value) }
+            setOption(names.filter { $0 != "LOCK_TIMEOUT" }, value)
         case .setIdentityInsert(let table, let isOn):
             try await setIdentityInsert(table, isOn: isOn)
         case .setTransactionIsolationLevel(let level):
@@ -335,8 +340,9 @@ public actor EngineSession {
                     ),
                     "@@SERVERNAME": ("ferry", .nvarchar(128)),
                     "@@NESTLEVEL": (String(procedureStack.count), .int),
+                    "@@LOCK_TIMEOUT": (String(lockTimeout), .int),
                 ],
-                caughtError: caughtErrors.last, isSnapshot: isolationLevel == .snapshot))
+                caughtError: caughtErrors.last, isSnapshot: isolationLevel == .snapshot, tableLocks: tableLocks))
     }
 }
 

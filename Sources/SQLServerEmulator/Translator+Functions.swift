@@ -290,18 +290,20 @@ extension Translator {
             }
             return TranslatedExpression(sql: "(CASE WHEN \(test) THEN \(values[0].sql) ELSE \(values[1].sql) END)", type: type)
         // Dates
+        // SQL Server reads the clock once per statement, not once per transaction: PostgreSQL's
+        // statement_timestamp(), not now()/localtimestamp (the transaction's start).
         case "GETDATE":
-            return TranslatedExpression(sql: "localtimestamp(3)", type: .datetime, isNullable: false)
+            return TranslatedExpression(sql: "statement_timestamp()::timestamp(3)", type: .datetime, isNullable: false)
         case "SYSDATETIME":
-            return TranslatedExpression(sql: "localtimestamp(6)", type: SQLServerType(.datetime2, scale: 7), isNullable: false)
+            return TranslatedExpression(sql: "statement_timestamp()::timestamp(6)", type: SQLServerType(.datetime2, scale: 7), isNullable: false)
         case "GETUTCDATE":
-            return TranslatedExpression(sql: "(now() AT TIME ZONE 'UTC')::timestamp(3)", type: .datetime, isNullable: false)
+            return TranslatedExpression(sql: "(statement_timestamp() AT TIME ZONE 'UTC')::timestamp(3)", type: .datetime, isNullable: false)
         case "SYSUTCDATETIME":
             return TranslatedExpression(
-                sql: "(now() AT TIME ZONE 'UTC')::timestamp(6)", type: SQLServerType(.datetime2, scale: 7), isNullable: false)
+                sql: "(statement_timestamp() AT TIME ZONE 'UTC')::timestamp(6)", type: SQLServerType(.datetime2, scale: 7), isNullable: false)
         case "SYSDATETIMEOFFSET":
             return TranslatedExpression(
-                sql: "sqlserver_catalog.to_datetimeoffset(to_char(now(), 'YYYY-MM-DD HH24:MI:SS.US TZH:TZM'))",
+                sql: "sqlserver_catalog.to_datetimeoffset(to_char(statement_timestamp(), 'YYYY-MM-DD HH24:MI:SS.US TZH:TZM'))",
                 type: SQLServerType(.datetimeoffset, scale: 7), isNullable: false)
         case "YEAR", "MONTH", "DAY":
             return TranslatedExpression(sql: "(extract(\(name.lowercased()) from \(try argument(0).sql)))::integer", type: .int)

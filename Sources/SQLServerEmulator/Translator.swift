@@ -36,6 +36,8 @@ struct TranslationContext: Sendable {
     /// Whether the session runs under SNAPSHOT isolation: reading a table of a database that does
     /// not allow it fails with Msg 3952.
     var isSnapshot = false
+    /// Where table hints (`TABLOCK`, `HOLDLOCK`, …) record the locks the statement takes.
+    var tableLocks: TableLockCollector? = nil
 }
 
 /// A local variable: its declared type and its value as PostgreSQL text (nil for NULL).
@@ -83,6 +85,12 @@ struct Translator: Sendable {
             throw SQLServerError.snapshotNotAllowed(database.name)
         }
         return table
+    }
+
+    /// Records the table lock `hints` ask for (see ``TableLockRequest``), taken when the statement runs.
+    func recordLock(_ hints: [TableHint], on table: TableRecord, isTarget: Bool) throws {
+        guard let (mode, untilTransactionEnd) = try TableLockRequest.mode(for: hints, isTarget: isTarget) else { return }
+        context.tableLocks?.add(TableLockRequest(table: table.pgQualifiedName, mode: mode, untilTransactionEnd: untilTransactionEnd))
     }
 
     /// The database a (possibly three-part) name points into, or Msg 208.
@@ -296,7 +304,7 @@ struct Translator: Sendable {
         nullable: Bool
     ) async throws -> String {
         switch source {
-        case .table(let name, let alias, _):
+        case .table(let name, let alias, let hints):
             let exposed = alias?.value ?? name.name.value
             if name.partCount == 1, let cte = ctes[name.name.value.lowercased()] {
                 let pgAlias = nextAlias()
@@ -325,6 +333,7 @@ struct Translator: Sendable {
                 return SystemViews.fromItem(contents, alias: pgAlias)
             }
             let table = try await resolveTable(name, includingViews: true)
+            try recordLock(hints, on: table, isTarget: false)
             let pgAlias = nextAlias()
             var bound = bind(table, alias: pgAlias, exposedName: exposed, nullable: nullable)
             if alias != nil { bound.schemaName = nil }
@@ -539,7 +548,7 @@ struct Translator: Sendable {
         case .niladic(let name):
             switch name {
             case "CURRENT_TIMESTAMP":
-                return TranslatedExpression(sql: "localtimestamp(3)", type: .datetime, isNullable: false)
+                return TranslatedExpression(sql: "statement_timestamp()::timestamp(3)", type: .datetime, isNullable: false)
             case "SYSTEM_USER":
                 return TranslatedExpression(sql: "'sa'::text", type: .nvarchar(128), isNullable: false)
             default:

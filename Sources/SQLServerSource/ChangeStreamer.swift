@@ -23,8 +23,9 @@ final class ChangeStreamer {
     private var droppedColumns: [TableIdentity: Set<String>] = [:]
     private var serverOffsetMinutes = 0
     private var lastHeartbeat = ContinuousClock.now
-    /// Re-snapshots a table after a cleanup gap (set by the source when `on-gap: resnapshot`).
-    var resnapshot: (([CapturedTable]) async throws -> Void)?
+    /// Re-snapshots tables after a cleanup gap (set by the source when `on-gap: resnapshot`);
+    /// returns their snapshot boundaries.
+    var resnapshot: (([CapturedTable]) async throws -> [TableIdentity: LSN])?
 
     init(configuration: SourceConfiguration, publisher: EventPublisher, statistics: SourceStatistics, control: TDSConnection,
          tables: [CapturedTable], checkpoint: SourceCheckpoint, connect: @escaping @Sendable () async throws -> TDSConnection, logger: Logger) {
@@ -134,6 +135,7 @@ final class ChangeStreamer {
         let newPosition = completed ?? window.through
         checkpoint.position = newPosition
         checkpoint.phase = .streaming
+        checkpoint.snapshotBoundaries = checkpoint.snapshotBoundaries.filter { $0.value > newPosition }
         checkpoint.timestampMilliseconds = EventPublisher.nowMilliseconds()
         for entry in active { checkpoint.captureInstances[entry.table.identity] = entry.instance.name }
         try await publisher.store(checkpoint)
@@ -200,6 +202,8 @@ final class ChangeStreamer {
                 guard var change else { break }
                 let index = change.tableIndex
                 let identity = selected[index].table.identity
+                // Already in the table's snapshot rows (committed at or before its boundary).
+                if checkpoint.isInSnapshot(identity, commitLSN: change.commitLSN) { continue }
                 if let indices = keptIndices[index] {
                     change.first.values = indices.map { $0 < change.first.values.count ? change.first.values[$0] : .null }
                     if let after = change.after { change.after!.values = indices.map { $0 < after.values.count ? after.values[$0] : .null } }
@@ -353,9 +357,13 @@ final class ChangeStreamer {
         guard !gapped.isEmpty else { return }
         if configuration.onGap == .resnapshot, let resnapshot {
             logger.warning("change data gap: re-snapshotting", metadata: ["tables": "\(gapped.map { $0.0.identity.description })"])
-            try await resnapshot(gapped.map(\.0))
-            // Changes from the instance's start onward are replayed over the new snapshot.
-            for (table, _) in gapped { checkpoint.captureInstances[table.identity] = nil }
+            let boundaries = try await resnapshot(gapped.map(\.0))
+            // Changes up to each table's new boundary are in its snapshot rows and are dropped;
+            // later ones are streamed from the instance's start onward.
+            for (table, _) in gapped {
+                checkpoint.captureInstances[table.identity] = nil
+                if let boundary = boundaries[table.identity] { checkpoint.snapshotBoundaries[table.identity] = boundary }
+            }
             return
         }
         let (table, instance) = gapped[0]

@@ -118,11 +118,20 @@ public final class SQLServerSource: Service, Sendable {
                 }
                 state = try await snapshotter.run(tables: tables, checkpoint: state)
                 state.phase = .streaming
-                state.position = state.snapshotLSN
-                for table in tables { if let instance = table.instance(at: (state.position ?? .zero).incremented() ?? .zero) { state.captureInstances[table.identity] = instance.name } }
+                // After the smallest per-table boundary; a table's changes at or below its own
+                // boundary are in its snapshot rows and are dropped while streaming.
+                state.position = state.streamingStart(for: tables.map(\.identity))
+                let next = (state.position ?? .zero).incremented() ?? .zero
+                for table in tables {
+                    // An instance that starts after the position cannot have lost changes before it.
+                    if let instance = table.instance(at: next), (instance.startLSN ?? next) <= next { state.captureInstances[table.identity] = instance.name }
+                }
+                state.snapshotBoundaries = state.snapshotBoundaries.filter { $0.value > (state.position ?? .zero) }
+                state.snapshotStarted = []
                 state.timestampMilliseconds = EventPublisher.nowMilliseconds()
                 try await publisher.store(state)
-                logger.info("snapshot complete", metadata: ["snapshot_lsn": "\(state.snapshotLSN?.description ?? "-")"])
+                logger.info("snapshot complete", metadata: ["snapshot_lsn": "\(state.snapshotLSN?.description ?? "-")", "position": "\(state.position?.description ?? "-")",
+                                                            "boundaries": "\(state.snapshotBoundaries.count)"])
                 checkpoint = state
             } else {
                 // The checkpoint position is the last LSN read: start just before the requested one.
@@ -141,7 +150,8 @@ public final class SQLServerSource: Service, Sendable {
         streamer.resnapshot = { gapped in
             var state = SourceCheckpoint(phase: .snapshot, snapshotLSN: checkpoint.position)
             state.snapshotCompleted = []
-            _ = try await snapshotter.run(tables: gapped, checkpoint: state)
+            // Progress is stored only by the streamer (its checkpoint), not the scratch one here.
+            return try await snapshotter.run(tables: gapped, checkpoint: state, storing: false).snapshotBoundaries
         }
         try await streamer.run()
     }

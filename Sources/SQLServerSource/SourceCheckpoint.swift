@@ -15,10 +15,24 @@ public struct SourceCheckpoint: Hashable, Sendable {
 
     /// Snapshot or streaming.
     public var phase: Phase
-    /// The max LSN recorded before the snapshot read anything; streaming starts after it.
+    /// The max LSN recorded before the snapshot read anything. Tables completed without an entry
+    /// in ``snapshotBoundaries`` (checkpoints of earlier builds) stream from after it.
     public var snapshotLSN: LSN?
     /// Tables whose snapshot is complete and durable: never read again.
     public var snapshotCompleted: Set<TableIdentity>
+    /// Per completed table, the snapshot boundary B: its snapshot rows contain exactly the changes
+    /// with commit LSN ≤ B. Streaming starts after the smallest boundary and drops a table's
+    /// changes at or below its own. An entry is dropped once ``position`` passed it.
+    public var snapshotBoundaries: [TableIdentity: LSN] = [:]
+    /// Per completed table whose boundary is not known yet: the server time (`SYSDATETIME()`, as
+    /// `yyyy-mm-dd hh:mi:ss.fffffff`) its snapshot was taken at; resolved to a boundary with
+    /// `sys.fn_cdc_map_time_to_lsn` once capture has passed it.
+    public var snapshotTimes: [TableIdentity: String] = [:]
+    /// Tables whose snapshot rows began to be published. One that is in here but not in
+    /// ``snapshotCompleted`` after a crash has rows of an abandoned point in the log: read again, it
+    /// gets no boundary and streams from after ``snapshotLSN`` (changes since the abandoned point,
+    /// deletes among them, are replayed; at-least-once for that table).
+    public var snapshotStarted: Set<TableIdentity> = []
     /// The last LSN all of whose changes are durable in the log.
     public var position: LSN?
     /// The capture instance each table was read from at ``position``.
@@ -48,6 +62,10 @@ public struct SourceCheckpoint: Hashable, Sendable {
         var position: String?
         var capture_instances: [String: String]
         var ts_ms: Int64
+        // Added after format version 1 shipped: absent in older checkpoints (no boundaries: the old behaviour).
+        var snapshot_boundaries: [String: String]?
+        var snapshot_times: [String: String]?
+        var snapshot_started: [String]?
     }
 
     /// The record key: `{"db":"<database>","source":"<prefix>"}`.
@@ -63,7 +81,10 @@ public struct SourceCheckpoint: Hashable, Sendable {
                             snapshot_completed: snapshotCompleted.sorted().map(Self.name),
                             position: position?.description,
                             capture_instances: Dictionary(uniqueKeysWithValues: captureInstances.map { (Self.name($0.key), $0.value) }),
-                            ts_ms: timestampMilliseconds)
+                            ts_ms: timestampMilliseconds,
+                            snapshot_boundaries: snapshotBoundaries.isEmpty ? nil : Dictionary(uniqueKeysWithValues: snapshotBoundaries.map { (Self.name($0.key), $0.value.description) }),
+                            snapshot_times: snapshotTimes.isEmpty ? nil : Dictionary(uniqueKeysWithValues: snapshotTimes.map { (Self.name($0.key), $0.value) }),
+                            snapshot_started: snapshotStarted.isEmpty ? nil : snapshotStarted.sorted().map(Self.name))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return Array((try? encoder.encode(stored)) ?? Data())
@@ -89,6 +110,28 @@ public struct SourceCheckpoint: Hashable, Sendable {
         for (name, instance) in stored.capture_instances { instances[try Self.table(name, field: "capture_instances")] = instance }
         self.init(phase: stored.phase, snapshotLSN: try lsn(stored.snapshot_lsn, "snapshot_lsn"), snapshotCompleted: completed,
                   position: try lsn(stored.position, "position"), captureInstances: instances, timestampMilliseconds: stored.ts_ms)
+        for (name, text) in stored.snapshot_boundaries ?? [:] {
+            snapshotBoundaries[try Self.table(name, field: "snapshot_boundaries")] = try lsn(text, "snapshot_boundaries")
+        }
+        for (name, time) in stored.snapshot_times ?? [:] { snapshotTimes[try Self.table(name, field: "snapshot_times")] = time }
+        for name in stored.snapshot_started ?? [] { snapshotStarted.insert(try Self.table(name, field: "snapshot_started")) }
+    }
+
+    /// Where streaming starts after the snapshot of `tables`: the smallest boundary, where a
+    /// completed table without one (an earlier build's checkpoint) counts ``snapshotLSN``.
+    public func streamingStart(for tables: [TableIdentity]) -> LSN? {
+        var start: LSN?
+        for table in tables {
+            guard let point = snapshotBoundaries[table] ?? snapshotLSN else { continue }
+            start = start.map { min($0, point) } ?? point
+        }
+        return start ?? snapshotLSN
+    }
+
+    /// Whether a change of `table` committed at `commitLSN` is already in the table's snapshot rows.
+    public func isInSnapshot(_ table: TableIdentity, commitLSN: LSN) -> Bool {
+        guard let boundary = snapshotBoundaries[table] else { return false }
+        return commitLSN <= boundary
     }
 
     /// `database.schema.table` — the parts are checked as topic name parts, so they hold no dots.

@@ -76,6 +76,20 @@ public struct SourceConfiguration: Sendable {
     /// Large-object columns: whole, left out, or truncated (DMS `TargetMetadata` LOB settings).
     public var lobs: LobPolicy
 
+    /// How long the snapshot waits for one shared table lock (`SET LOCK_TIMEOUT`) before it
+    /// retries: a writer's open transaction on the table holds it off.
+    public var snapshotLockTimeout: Duration = .seconds(10)
+    /// Attempts at taking the snapshot's table locks (with a doubling back-off from one second)
+    /// before the snapshot fails naming the table.
+    public var snapshotLockAttempts: Int = 4
+    /// The pause on each side of reading the snapshot time while the table locks are held: at
+    /// least twice `datetime`'s 3.33 ms resolution, so that `cdc.lsn_time_mapping.tran_end_time`
+    /// of every transaction separates clearly into before and after the snapshot.
+    public var snapshotGuardInterval: Duration = .milliseconds(20)
+    /// How long the source waits for the capture job to pass the snapshot time before it fails
+    /// (the job is not running: `sys.sp_cdc_start_job`).
+    public var captureWaitTimeout: Duration = .seconds(300)
+
     /// Makes a configuration with Ferry's defaults.
     public init(prefix: String, database: String, migrationType: MigrationType = .fullLoadAndCDC,
                 selection: TableSelection = .all, enableMissingCapture: Bool = false,
@@ -119,6 +133,14 @@ public struct SourceConfiguration: Sendable {
         try positive(streamingConnections, "streamingConnections")
         try positive(maxTransactionsPerWindow, "maxTransactionsPerWindow")
         if case .truncate(let maxBytes) = lobs.mode { try positive(maxBytes, "LobMaxSize") }
+        try positive(snapshotLockAttempts, "snapshotLockAttempts")
+        guard snapshotLockTimeout >= .milliseconds(1) else {
+            throw SourceError(.invalidConfiguration, "snapshotLockTimeout must be at least 1 ms", context: ["setting": "snapshotLockTimeout"])
+        }
+        guard snapshotGuardInterval >= .milliseconds(7) else {
+            throw SourceError(.invalidConfiguration, "snapshotGuardInterval must be at least 7 ms (twice datetime's 3.33 ms resolution)",
+                              context: ["setting": "snapshotGuardInterval"])
+        }
         guard topicPartitions >= 1 else { throw SourceError(.invalidConfiguration, "topicPartitions must be at least 1", context: ["setting": "topicPartitions"]) }
         do { _ = try TopicNames(prefix: prefix) } catch {
             throw SourceError(.invalidConfiguration, "prefix: \(error.message)", context: ["setting": "prefix"])

@@ -26,6 +26,10 @@ public struct SourceError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let invalidCheckpoint = Code("invalidCheckpoint")
         /// A table's capture instance no longer matches its columns and Ferry may not rotate it.
         public static let captureInstanceOutdated = Code("captureInstanceOutdated")
+        /// The snapshot could not take its brief shared lock on a table: a long-running writer holds it (names the table).
+        public static let snapshotLockTimeout = Code("snapshotLockTimeout")
+        /// The capture job did not pass the snapshot time in time: it is not running, or far behind.
+        public static let captureNotRunning = Code("captureNotRunning")
     }
 
     /// The kind of failure.

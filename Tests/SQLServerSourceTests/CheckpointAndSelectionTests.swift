@@ -14,6 +14,38 @@ import Testing
         #expect(String(decoding: SourceCheckpoint.key(prefix: "srv", database: "HR"), as: UTF8.self) == "{\"db\":\"HR\",\"source\":\"srv\"}")
     }
 
+    @Test func snapshotBoundariesRoundTripAndOlderCheckpointsReadWithout() throws {
+        let items = TableIdentity(database: "shop", schema: "dbo", table: "items")
+        let ledger = TableIdentity(database: "shop", schema: "dbo", table: "ledger")
+        let old = try #require(LSN("0000002a:00000130:0003"))
+        let low = try #require(LSN("0000002a:00000140:0001"))
+        let high = try #require(LSN("0000002a:00000150:0001"))
+        var checkpoint = SourceCheckpoint(phase: .snapshot, snapshotLSN: old, snapshotCompleted: [items, ledger])
+        checkpoint.snapshotBoundaries = [items: high]
+        checkpoint.snapshotTimes = [ledger: "2026-11-27 08:00:00.1234567"]
+        checkpoint.snapshotStarted = [items, ledger]
+        let decoded = try SourceCheckpoint(decoding: checkpoint.encoded())
+        #expect(decoded == checkpoint)
+        // Streaming starts after the smallest boundary; a table without one counts the snapshot LSN.
+        #expect(decoded.streamingStart(for: [items]) == high)
+        #expect(decoded.streamingStart(for: [items, ledger]) == old)
+        var both = decoded
+        both.snapshotBoundaries[ledger] = low
+        #expect(both.streamingStart(for: [items, ledger]) == low)
+        #expect(both.isInSnapshot(items, commitLSN: high) && !both.isInSnapshot(items, commitLSN: high.incremented()!))
+        #expect(!both.isInSnapshot(TableIdentity(database: "shop", schema: "dbo", table: "other"), commitLSN: low))
+        // A format-1 checkpoint of an earlier build: no boundaries, the old behaviour.
+        let earlier = try SourceCheckpoint(decoding: Array(#"{"version":1,"phase":"snapshot","snapshot_lsn":"0000002a:00000130:0003","snapshot_completed":["shop.dbo.items"],"capture_instances":{},"ts_ms":0}"#.utf8))
+        #expect(earlier.snapshotBoundaries.isEmpty && earlier.snapshotTimes.isEmpty && earlier.snapshotStarted.isEmpty)
+        #expect(earlier.streamingStart(for: [items]) == old)
+        // Without boundaries the stored JSON is what earlier builds wrote.
+        let plain = String(decoding: SourceCheckpoint(phase: .streaming, position: old).encoded(), as: UTF8.self)
+        #expect(!plain.contains("snapshot_boundaries") && !plain.contains("snapshot_times") && !plain.contains("snapshot_started"))
+        #expect(throws: SourceError.self) {
+            try SourceCheckpoint(decoding: Array(#"{"version":1,"phase":"snapshot","snapshot_completed":[],"capture_instances":{},"ts_ms":0,"snapshot_boundaries":{"shop.dbo.items":"nope"}}"#.utf8))
+        }
+    }
+
     @Test func badCheckpointsNameTheField() {
         do {
             _ = try SourceCheckpoint(decoding: Array(#"{"version":1,"phase":"streaming","snapshot_completed":[],"position":"nope","capture_instances":{},"ts_ms":0}"#.utf8))

@@ -23,7 +23,7 @@ enum LogKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
 struct SourceTestEnvironment {
     static let logger: Logger = {
         var logger = Logger(label: "sqlserver-source-tests")
-        logger.logLevel = .critical
+        logger.logLevel = ProcessInfo.processInfo.environment["FERRY_SOURCE_TEST_LOG"] == "1" ? .info : .critical
         return logger
     }()
 
@@ -45,6 +45,11 @@ struct SourceTestEnvironment {
             let engine = try await SQLServerEngine.open(postgresURL: try TestPostgres.url(database: name), logger: logger)
             let handler = EmulatorRequestHandler(engine: engine, logger: logger)
             let server = try TDSServer(configuration: .init(host: "127.0.0.1", port: 0), handler: handler, logger: logger)
+            // SQL Server Agent's capture job: the snapshot handoff waits for capture to pass the
+            // snapshot time (tests still run sys.sp_cdc_scan to capture at once).
+            let job = engine.makeCaptureJob(configuration: .init(captureInterval: .milliseconds(50)))
+            let capturing = Task { try await job.run() }
+            defer { capturing.cancel() }
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await server.run() }
                 do {
