@@ -391,17 +391,17 @@ final class SinkEngine {
     // MARK: Reading
 
     /// Decodes records into the batch (or takes them as `decoded` ahead), in log order.
-    private func take(_ records: [StoredRecord], decoded: [Item.Content]?) async throws {
-        if let decoded, decoded.count == records.count {
-            for (record, content) in zip(records, decoded) { take(record, decoded: content) }
-            return
-        }
-        guard records.count >= 512 else {
+    private func take(_ records: [StoredRecord], decoded: [[Item.Content]]?) async throws {
+        let contents: [[Item.Content]]
+        if let decoded, decoded.reduce(0, { $0 + $1.count }) == records.count {
+            contents = decoded
+        } else if records.count >= 512 {
+            contents = await makeDecoder().decodeAll(records)
+        } else {
             for record in records { take(record, decoded: nil) }
             return
         }
-        let contents = await makeDecoder().decodeAll(records)
-        for (record, content) in zip(records, contents) { take(record, decoded: content) }
+        for (record, content) in zip(records, contents.joined()) { take(record, decoded: content) }
     }
 
     private func makeDecoder() -> RecordDecoder {
@@ -411,7 +411,7 @@ final class SinkEngine {
     /// Records read and decoded ahead, with the ``decoderGeneration`` they were decoded with.
     struct Prefetched {
         var records: [StoredRecord]
-        var contents: [Item.Content]
+        var contents: [[Item.Content]]
         var generation: Int
     }
 
@@ -436,7 +436,7 @@ final class SinkEngine {
     static let readAheadLimit = 10_000
 
     /// Reads up to `room` records that are already in the log (a short wait at its end) and decodes them.
-    private static func readAhead(_ reader: any EventLogReader, room: Int, decoder: RecordDecoder) async throws -> ([StoredRecord], [Item.Content]) {
+    private static func readAhead(_ reader: any EventLogReader, room: Int, decoder: RecordDecoder) async throws -> ([StoredRecord], [[Item.Content]]) {
         var records: [StoredRecord] = []
         while records.count < room {
             let polled = try await reader.poll(maxRecords: min(5000, room - records.count), timeout: .milliseconds(10))
@@ -597,8 +597,11 @@ final class SinkEngine {
                     break
                 }
             }
+            var changeCount = 0
             for table in order {
-                guard var changes = perTable[table] else { continue }
+                // Taken out of the dictionary so the segments below move the array instead of copying it.
+                guard var changes = perTable.removeValue(forKey: table) else { continue }
+                changeCount += changes.count
                 // Schema changes of this table that come before some of its changes apply first.
                 while !changes.isEmpty {
                     let firstLSN = changes[0].event.source.changeLSN ?? changes[0].event.source.commitLSN
@@ -613,8 +616,14 @@ final class SinkEngine {
                     if let next = draft.pendingSchemaChanges.first(where: { $0.change.table == table }) {
                         end = changes.firstIndex { ($0.event.source.changeLSN ?? $0.event.source.commitLSN).map { $0 >= next.change.lsn } ?? true } ?? changes.count
                     }
-                    let segment = Array(changes[..<end])
-                    changes.removeFirst(end)
+                    let segment: [PendingChange]
+                    if end == changes.count {
+                        segment = changes
+                        changes = []
+                    } else {
+                        segment = Array(changes[..<end])
+                        changes.removeFirst(end)
+                    }
                     try await applyChanges(segment, table: table, &draft, &statistics, recorder, connection)
                 }
             }
@@ -626,7 +635,7 @@ final class SinkEngine {
                 }
             }
             totals.exceptions += recorder.failures
-            totals.applied = perTable.values.reduce(0) { $0 + $1.count } - recorder.failures
+            totals.applied = changeCount - recorder.failures
 
             // Offsets: after the applied records, before the first record still waiting.
             let selectedSet = Set(selected)
@@ -804,10 +813,11 @@ struct RecordDecoder: Sendable {
     let schemaVersions: [TableIdentity: [TableSchema]]
     let transactionTopic: String
 
-    /// Decodes `records` in log order; large sets in parallel chunks, since decoding (JSON) is most
-    /// of the sink's own CPU time.
-    func decodeAll(_ records: [StoredRecord]) async -> [SinkEngine.Item.Content] {
-        guard records.count >= 512 else { return records.map(decode) }
+    /// Decodes `records` in log order, in consecutive chunks (their concatenation is in the order of
+    /// `records`, kept apart to save a copy); large sets in parallel, since decoding (JSON) is most of
+    /// the sink's own CPU time.
+    func decodeAll(_ records: [StoredRecord]) async -> [[SinkEngine.Item.Content]] {
+        guard records.count >= 512 else { return [records.map(decode)] }
         let chunks = 4
         let size = (records.count + chunks - 1) / chunks
         var decoded = [[SinkEngine.Item.Content]](repeating: [], count: chunks)
@@ -818,7 +828,7 @@ struct RecordDecoder: Sendable {
             }
             for await (chunk, contents) in group { decoded[chunk] = contents }
         }
-        return Array(decoded.joined())
+        return decoded
     }
 
     func decode(_ record: StoredRecord) -> SinkEngine.Item.Content {

@@ -73,8 +73,10 @@ struct TableApplier {
         try await copy("COPY pg_temp.ferry_stage (\(columnList), _ferry_op, _ferry_unchanged) FROM STDIN", folder, staging: true)
         if folder.keys.count > 100 {
             // Without statistics the planner takes the fresh staging table for empty and may join it
-            // with a nested loop; with them it hashes.
-            try await connection.execute("ANALYZE pg_temp.ferry_stage")
+            // with a nested loop; with them it hashes. The joins and filters need only the key and
+            // the operation: a sixth of the time of analysing every column.
+            let analysed = (table.keyColumns.map(\.quoted) + ["_ferry_op"]).joined(separator: ", ")
+            try await connection.execute("ANALYZE pg_temp.ferry_stage (\(analysed))")
         }
         var counts = (upserts: 0, updates: 0, deletes: 0)
         for key in folder.keys {
