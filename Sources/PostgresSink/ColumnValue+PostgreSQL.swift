@@ -145,6 +145,14 @@ struct CopyTextBuffer {
         }
     }
 
+    mutating func reserveCapacity(_ capacity: Int) { bytes.reserveCapacity(capacity) }
+
+    /// Empties the buffer for the next chunk of rows, keeping its storage.
+    mutating func removeAll() {
+        bytes.removeAll(keepingCapacity: true)
+        fieldsInRow = 0
+    }
+
     mutating func endRow() {
         bytes.append(UInt8(ascii: "\n"))
         fieldsInRow = 0

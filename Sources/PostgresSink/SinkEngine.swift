@@ -53,8 +53,13 @@ final class SinkEngine {
     var connection: PostgresConnection?
     var state = State()
     /// Every schema seen per table, oldest first: events are decoded with the one they were written with.
-    var schemaVersions: [TableIdentity: [TableSchema]] = [:]
-    var topicTables: [String: TableIdentity] = [:]
+    var schemaVersions: [TableIdentity: [TableSchema]] = [:] { didSet { decoderGeneration &+= 1 } }
+    var topicTables: [String: TableIdentity] = [:] { didSet { decoderGeneration &+= 1 } }
+    /// Changes whenever what ``RecordDecoder`` decodes with changes: records decoded ahead with an
+    /// older generation are decoded again.
+    var decoderGeneration = 0
+    /// Records read and decoded while the previous batch was applied, waiting to be taken.
+    var prefetched: Prefetched?
     /// Data and transaction partitions: the next offset to read.
     var readPositions: [TopicPartition: Int64] = [:]
     var schemaReadPositions: [TopicPartition: Int64] = [:]
@@ -121,7 +126,12 @@ final class SinkEngine {
                 break
             }
             var records: [StoredRecord] = []
-            if let dataReader, buffer.count < configuration.commitRate || configuration.preserveTransactions {
+            var decodedAhead: Prefetched?
+            if let ready = prefetched {
+                prefetched = nil
+                records = ready.records
+                decodedAhead = ready
+            } else if let dataReader, buffer.count < configuration.commitRate || configuration.preserveTransactions {
                 // Transaction mode reads on while no transaction is complete: a reader that serves
                 // one partition first must not be starved down to one record per poll.
                 let room = configuration.preserveTransactions ? 1000 : max(1, min(configuration.commitRate - buffer.count, 5000))
@@ -130,7 +140,8 @@ final class SinkEngine {
                 try await Task.sleep(for: .milliseconds(100))
             }
             try await catchUpSchemaChanges()
-            try await take(records)
+            // Decoded ahead with the schemas in force now (a schema change read since means decoding again).
+            try await take(records, decoded: decodedAhead.flatMap { $0.generation == decoderGeneration ? $0.contents : nil })
             try await subscribeWantedTopics()
             let idle = records.isEmpty
             if !buffer.isEmpty, batchStarted == nil { batchStarted = .now }
@@ -140,7 +151,7 @@ final class SinkEngine {
             let ddlDue = idle && hasApplicableSchemaChange()
             if idle, configuration.preserveTransactions, try await isStalledOnTransaction() { try await applyWithRetries(idle: idle) }
             if due || ddlDue {
-                try await applyWithRetries(idle: idle)
+                try await applyReadingAhead(idle: idle)
             }
             try await dmsFlushHistory()
             if idle, configuration.stopWhenCaughtUp || configuration.until != nil, try await isFinished() {
@@ -228,6 +239,7 @@ final class SinkEngine {
         }
         for (partition, stored) in storedOffsets { if let position = stored.position { state.positions[partition] = position } }
         schemaVersions = [:]
+        prefetched = nil
         readPositions = [:]
         schemaReadPositions = [:]
         buffer = []
@@ -378,25 +390,60 @@ final class SinkEngine {
 
     // MARK: Reading
 
-    /// Decodes records into the batch. Decoding (JSON) is most of the sink's own CPU time, so large
-    /// polls are decoded in parallel chunks; the results are taken in log order.
-    private func take(_ records: [StoredRecord]) async throws {
-        guard records.count >= 512 else {
+    /// Decodes records into the batch (or takes them as `decoded` ahead), in log order.
+    private func take(_ records: [StoredRecord], decoded: [[Item.Content]]?) async throws {
+        let contents: [[Item.Content]]
+        if let decoded, decoded.reduce(0, { $0 + $1.count }) == records.count {
+            contents = decoded
+        } else if records.count >= 512 {
+            contents = await makeDecoder().decodeAll(records)
+        } else {
             for record in records { take(record, decoded: nil) }
             return
         }
-        let chunks = 4
-        let size = (records.count + chunks - 1) / chunks
-        let decoder = RecordDecoder(codec: codec, topicTables: topicTables, schemaVersions: schemaVersions, transactionTopic: topics.transaction)
-        var decoded = [[Item.Content]](repeating: [], count: chunks)
-        try await withThrowingTaskGroup(of: (Int, [Item.Content]).self) { group in
-            for chunk in 0..<chunks {
-                let slice = Array(records[min(records.count, chunk * size)..<min(records.count, (chunk + 1) * size)])
-                group.addTask { (chunk, slice.map { decoder.decode($0) }) }
-            }
-            for try await (chunk, contents) in group { decoded[chunk] = contents }
+        for (record, content) in zip(records, contents.joined()) { take(record, decoded: content) }
+    }
+
+    private func makeDecoder() -> RecordDecoder {
+        RecordDecoder(codec: codec, topicTables: topicTables, schemaVersions: schemaVersions, transactionTopic: topics.transaction)
+    }
+
+    /// Records read and decoded ahead, with the ``decoderGeneration`` they were decoded with.
+    struct Prefetched {
+        var records: [StoredRecord]
+        var contents: [[Item.Content]]
+        var generation: Int
+    }
+
+    /// Applies the batch while the next records are read from the log and decoded, so the sink's
+    /// own work (reading, JSON) overlaps PostgreSQL's. At most about one batch is read ahead: the
+    /// buffer stays bounded, and the log is not read faster than the target takes it.
+    private func applyReadingAhead(idle: Bool) async throws {
+        guard let reader = dataReader, prefetched == nil, !idle else {
+            try await applyWithRetries(idle: idle)
+            return
         }
-        for (index, content) in decoded.joined().enumerated() { take(records[index], decoded: content) }
+        let decoder = makeDecoder()
+        let generation = decoderGeneration
+        let room = max(1, min(configuration.commitRate, Self.readAheadLimit))
+        async let ahead = Self.readAhead(reader, room: room, decoder: decoder)
+        try await applyWithRetries(idle: idle)
+        let (records, contents) = try await ahead
+        if !records.isEmpty { prefetched = Prefetched(records: records, contents: contents, generation: generation) }
+    }
+
+    /// The most records read ahead of the batch being applied.
+    static let readAheadLimit = 10_000
+
+    /// Reads up to `room` records that are already in the log (a short wait at its end) and decodes them.
+    private static func readAhead(_ reader: any EventLogReader, room: Int, decoder: RecordDecoder) async throws -> ([StoredRecord], [[Item.Content]]) {
+        var records: [StoredRecord] = []
+        while records.count < room {
+            let polled = try await reader.poll(maxRecords: min(5000, room - records.count), timeout: .milliseconds(10))
+            if polled.isEmpty { break }
+            records += polled
+        }
+        return (records, await decoder.decodeAll(records))
     }
 
     /// Decodes a record into the batch, or drops it if its partition reached `--until`.
@@ -550,8 +597,11 @@ final class SinkEngine {
                     break
                 }
             }
+            var changeCount = 0
             for table in order {
-                guard var changes = perTable[table] else { continue }
+                // Taken out of the dictionary so the segments below move the array instead of copying it.
+                guard var changes = perTable.removeValue(forKey: table) else { continue }
+                changeCount += changes.count
                 // Schema changes of this table that come before some of its changes apply first.
                 while !changes.isEmpty {
                     let firstLSN = changes[0].event.source.changeLSN ?? changes[0].event.source.commitLSN
@@ -566,8 +616,14 @@ final class SinkEngine {
                     if let next = draft.pendingSchemaChanges.first(where: { $0.change.table == table }) {
                         end = changes.firstIndex { ($0.event.source.changeLSN ?? $0.event.source.commitLSN).map { $0 >= next.change.lsn } ?? true } ?? changes.count
                     }
-                    let segment = Array(changes[..<end])
-                    changes.removeFirst(end)
+                    let segment: [PendingChange]
+                    if end == changes.count {
+                        segment = changes
+                        changes = []
+                    } else {
+                        segment = Array(changes[..<end])
+                        changes.removeFirst(end)
+                    }
                     try await applyChanges(segment, table: table, &draft, &statistics, recorder, connection)
                 }
             }
@@ -579,7 +635,7 @@ final class SinkEngine {
                 }
             }
             totals.exceptions += recorder.failures
-            totals.applied = perTable.values.reduce(0) { $0 + $1.count } - recorder.failures
+            totals.applied = changeCount - recorder.failures
 
             // Offsets: after the applied records, before the first record still waiting.
             let selectedSet = Set(selected)
@@ -756,6 +812,24 @@ struct RecordDecoder: Sendable {
     let topicTables: [String: TableIdentity]
     let schemaVersions: [TableIdentity: [TableSchema]]
     let transactionTopic: String
+
+    /// Decodes `records` in log order, in consecutive chunks (their concatenation is in the order of
+    /// `records`, kept apart to save a copy); large sets in parallel, since decoding (JSON) is most of
+    /// the sink's own CPU time.
+    func decodeAll(_ records: [StoredRecord]) async -> [[SinkEngine.Item.Content]] {
+        guard records.count >= 512 else { return [records.map(decode)] }
+        let chunks = 4
+        let size = (records.count + chunks - 1) / chunks
+        var decoded = [[SinkEngine.Item.Content]](repeating: [], count: chunks)
+        await withTaskGroup(of: (Int, [SinkEngine.Item.Content]).self) { group in
+            for chunk in 0..<chunks {
+                let slice = records[min(records.count, chunk * size)..<min(records.count, (chunk + 1) * size)]
+                group.addTask { (chunk, slice.map(decode)) }
+            }
+            for await (chunk, contents) in group { decoded[chunk] = contents }
+        }
+        return decoded
+    }
 
     func decode(_ record: StoredRecord) -> SinkEngine.Item.Content {
         guard record.partition.topic != transactionTopic else { return .ignored }
