@@ -116,7 +116,7 @@ enum ChecksumExpressions {
         }
         let text: String
         switch type.name {
-        case .bit: text = "CASE WHEN \(c) THEN '1' ELSE '0' END"
+        case .bit: text = "CASE WHEN \(c) THEN '1' WHEN NOT \(c) THEN '0' END"
         case .float: text = "upper(encode(float8send(\(c)), 'hex'))"
         case .real: text = "upper(encode(float4send(\(c)), 'hex'))"
         case .uniqueidentifier: text = "upper(\(c)::text)"

@@ -10,7 +10,8 @@ import Postgres
 /// Partitions are independent of collations and of the key's order on either side:
 /// - a single integer key is cut into ranges of `width` values (`key / width`, truncated toward
 ///   zero on both servers), so a partition's rows are read again by an index range;
-/// - any other key goes to bucket `(first 4 bytes of the MD5 of the key's canonical text) % count`.
+/// - any other key goes to bucket `(first 3 bytes of the MD5 of the key's canonical text) % count`
+///   (3 bytes: an unsigned number on both servers).
 ///
 /// The partition count is the target's row estimate (`pg_class.reltuples`, else `count(*)`) over
 /// `PartitionSize`, so a partition holds about `PartitionSize` rows.
@@ -123,7 +124,7 @@ struct PartitionChecksums {
             return "CAST(\(try TDSLiteral.identifier(columns[0].sourceName)) AS bigint) / CAST(\(width) AS bigint)"
         case .keyHash(let count):
             let key = try ChecksumExpressions.sourceRow(Array(columns.prefix(keyCount)))
-            return "CAST(CAST(SUBSTRING(HASHBYTES('MD5', \(key)), 1, 4) AS int) AS bigint) % CAST(\(count) AS bigint)"
+            return "CAST(CAST(SUBSTRING(HASHBYTES('MD5', \(key)), 1, 3) AS int) AS bigint) % CAST(\(count) AS bigint)"
         }
     }
 
@@ -134,7 +135,7 @@ struct PartitionChecksums {
             return "t.\(PostgresIdentifier.quote(columns[0].targetName))::bigint / \(width)::bigint"
         case .keyHash(let count):
             let key = ChecksumExpressions.targetRow(Array(columns.prefix(keyCount)))
-            return "('x' || substr(md5(\(key)), 1, 8))::bit(32)::integer::bigint % \(count)::bigint"
+            return "('x' || substr(md5(\(key)), 1, 6))::bit(24)::integer::bigint % \(count)::bigint"
         }
     }
 
