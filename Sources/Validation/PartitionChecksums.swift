@@ -87,7 +87,8 @@ struct PartitionChecksums {
         let targetTable = PostgresIdentifier.qualified(schema: table.targetSchema, table.targetTable)
         var estimate = try await target.query("SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass($1)", [.text(targetTable)])
             .first.flatMap { try $0.decode(Int64?.self, at: 0) } ?? -1
-        if estimate < 0 {
+        // Never analyzed (-1), or analyzed while empty (0): count instead.
+        if estimate <= 0 {
             estimate = try await target.query("SELECT count(*) FROM \(targetTable)").first.flatMap { try $0.decode(Int64?.self, at: 0) } ?? 0
         }
         let count = max(1, (estimate + Int64(partitionSize) - 1) / Int64(partitionSize))
