@@ -227,8 +227,8 @@ extension Translator {
 
         // Change data capture's sys.fn_cdc_* functions (CDC/Translator+CDC.swift).
         if name.hasPrefix("FN_CDC_") { return try await cdcFunction(name, arguments: arguments) }
-        // HASHBYTES, SUBSTRING of binary (Translator+HashFunctions.swift).
-        if let translated = try hashFunction(name, call: call, arguments: arguments) { return translated }
+        // HASHBYTES, STRING_AGG, SUBSTRING of binary (Translator+HashFunctions.swift).
+        if let translated = try await hashFunction(name, call: call, arguments: arguments, scope: scope, ctes: ctes) { return translated }
         switch name {
         // Strings
         case "LEN":

@@ -23,7 +23,11 @@ enum HashFunctionsSchema {
 extension Translator {
     // MARK: HASHBYTES and SUBSTRING of binary
 
-    /// `HASHBYTES` and `SUBSTRING` over binary strings; `nil` for every other function.
+    /// `HASHBYTES`, `STRING_AGG` and `SUBSTRING` over binary strings; `nil` for every other function.
+    ///
+    /// STRING_AGG concatenates the non-NULL values of its group with the separator between them,
+    /// in `WITHIN GROUP (ORDER BY …)` order (SQL Server puts NULLs first in ascending order); the
+    /// result is `nvarchar`/`varchar(max)` for a `(max)` input, else `nvarchar(4000)`/`varchar(8000)`.
     ///
     /// HASHBYTES hashes the bytes SQL Server stores for its input: `varbinary` as is, `nvarchar`
     /// as UTF-16LE, `varchar` in its collation's code page. The emulator keeps `varchar` as
@@ -31,10 +35,29 @@ extension Translator {
     /// is what SQL Server does under a `_UTF8` collation; non-ASCII `varchar` under a code-page
     /// collation hashes differently on SQL Server. MD5, SHA2_256 and SHA2_512 are supported;
     /// an algorithm SQL Server does not know gives NULL, as on SQL Server.
-    func hashFunction(_ name: String, call: FunctionCall, arguments: [TranslatedExpression]) throws(SQLServerError)
-        -> TranslatedExpression?
+    func hashFunction(_ name: String, call: FunctionCall, arguments: [TranslatedExpression], scope: Scope, ctes: [String: TranslatedQuery])
+        async throws -> TranslatedExpression?
     {
         switch name {
+        case "STRING_AGG":
+            guard arguments.count == 2 else {
+                throw SQLServerError(
+                    code: .init(174), severity: 15, message: "The string_agg function requires 2 argument(s).", abortsBatch: true)
+            }
+            var order: [String] = []
+            for item in call.withinGroup {
+                let key = try await expression(item.expression, scope: scope, ctes: ctes).sql
+                order.append(item.direction == .descending ? "\(key) DESC NULLS LAST" : "\(key) ASC NULLS FIRST")
+            }
+            let input = arguments[0].type
+            let unicode = input?.isUnicode ?? true
+            let type: SQLServerType =
+                input?.length == .max || input?.base == .text || input?.base == .ntext
+                ? SQLServerType(unicode ? .nvarchar : .varchar, length: .max)
+                : SQLServerType(unicode || input?.isCharacter != true ? .nvarchar : .varchar, length: .bounded(unicode || input?.isCharacter != true ? 4000 : 8000))
+            let orderBy = order.isEmpty ? "" : " ORDER BY " + order.joined(separator: ", ")
+            return TranslatedExpression(
+                sql: "string_agg((\(arguments[0].sql))::text, (\(arguments[1].sql))::text\(orderBy))", type: type)
         case "HASHBYTES":
             guard arguments.count == 2 else {
                 throw SQLServerError(

@@ -96,8 +96,33 @@ enum ChecksumExpressions {
 
     /// The canonical row text of `columns` as UTF-8 `varchar(max)`.
     static func sourceRow(_ columns: [ValidationTable.Column]) throws -> String {
+        "CAST(\(try sourceRowText(columns)) COLLATE \(utf8Collation) AS varchar(max))"
+    }
+
+    /// The canonical row text of `columns` as `nvarchar(max)`.
+    static func sourceRowText(_ columns: [ValidationTable.Column]) throws -> String {
         let pieces = try columns.map { try sourcePiece($0) }
-        return "CAST((\(pieces.joined(separator: " + "))) COLLATE \(utf8Collation) AS varchar(max))"
+        return "CAST((\(pieces.joined(separator: " + "))) AS nvarchar(max))"
+    }
+
+    /// The most UTF-8 bytes a row's canonical text can take, or `nil` when a column is a large object.
+    static func maximumRowBytes(_ columns: [ValidationTable.Column]) -> Int? {
+        var total = 0
+        for column in columns {
+            let type = column.type
+            if type.isLargeObject { return nil }
+            switch type.name {
+            // A UTF-16 code unit or code-page byte is at most 3 UTF-8 bytes.
+            case .char, .varchar, .nchar, .nvarchar:
+                guard case .limited(let n)? = type.length else { return nil }
+                total += 3 * n + 24
+            case .binary, .varbinary:
+                guard case .limited(let n)? = type.length else { return nil }
+                total += 2 * n + 2
+            default: total += 60
+            }
+        }
+        return total
     }
 
     /// The row's 64-bit checksum: the first 8 bytes of its MD5, as a signed big-endian `bigint`.

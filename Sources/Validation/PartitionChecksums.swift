@@ -3,9 +3,13 @@ import FreeTDS
 import Postgres
 
 /// Compares a table by partitions computed on each server: one `GROUP BY` scan per side, run at the
-/// same time, gives every partition's row count and the sum of its rows' 64-bit checksums (the
-/// first 8 bytes of the MD5 of the row's canonical text, ``ChecksumExpressions``). Only partitions
-/// whose count or sum differ are read row by row afterwards (``filter(for:)``).
+/// same time, gives every partition's row count and checksum. Only partitions whose count or
+/// checksum differ are read row by row afterwards (``filter(for:)``). The checksum is either
+/// - the MD5 of the partition's canonical row texts (``ChecksumExpressions``) concatenated in key
+///   order (`STRING_AGG … WITHIN GROUP (ORDER BY key)` / `string_agg(… ORDER BY key)`), when the
+///   key orders alike on both servers and rows are small; or
+/// - the sum of the rows' 64-bit checksums (the first 8 bytes of the MD5 of each row's text), an
+///   order-independent form for string and other keys and for rows with large objects.
 ///
 /// Partitions are independent of collations and of the key's order on either side:
 /// - a single integer key is cut into ranges of `width` values (`key / width`, truncated toward
@@ -49,6 +53,26 @@ struct PartitionChecksums {
     let columns: [ValidationTable.Column]
     let keyCount: Int
     let scheme: Scheme
+    /// Whether a partition's checksum is the MD5 of its rows' texts concatenated in key order (one
+    /// hash per partition, see ``hashesInKeyOrder(table:columns:partitionSize:)``), rather than the
+    /// sum of one hash per row.
+    let ordered: Bool
+
+    /// Whether partitions can be hashed as one text in key order: both servers must order the key
+    /// alike (numbers, dates and times — not strings, whose collations differ), and a partition's
+    /// text must stay small (no large objects; at most 256 MB per partition). One MD5 over a
+    /// partition costs each server far less than one per row.
+    static func hashesInKeyOrder(table: ValidationTable, columns: [ValidationTable.Column], partitionSize: Int) -> Bool {
+        let keysOrderAlike = table.keyColumns.allSatisfy { column in
+            switch column.type.category {
+            case .integer, .exactNumeric, .date, .dateTime: true
+            default: false
+            }
+        }
+        guard keysOrderAlike, let rowBytes = ChecksumExpressions.maximumRowBytes(columns) else { return false }
+        let (partitionBytes, overflow) = rowBytes.multipliedReportingOverflow(by: partitionSize)
+        return !overflow && partitionBytes <= 256 << 20
+    }
 
     /// Why server-side checksums cannot be used for these columns on these servers, or `nil`.
     static func ineligibility(source: TDSConnection, target: PostgresConnection, table: ValidationTable, columns: [ValidationTable.Column]) async throws -> String? {
@@ -145,23 +169,44 @@ struct PartitionChecksums {
     /// Runs both scans at once and compares them partition by partition.
     func compare() async throws -> Outcome {
         let sourceTable = try TDSLiteral.qualifiedIdentifier(table.source.schema, table.source.table)
-        let sourceSQL = """
-            SELECT p, COUNT_BIG(*), SUM(CAST(h AS decimal(38,0))) FROM (
-            SELECT \(try sourcePartition()) AS p, \(try ChecksumExpressions.sourceRowHash(columns)) AS h FROM \(sourceTable)
-            ) AS r GROUP BY p
-            """
         let targetTable = PostgresIdentifier.qualified(schema: table.targetSchema, table.targetTable)
-        let targetSQL = """
-            SELECT p::text, count(*)::text, sum(h)::text FROM (
-            SELECT \(targetPartition()) AS p, \(ChecksumExpressions.targetRowHash(columns)) AS h FROM \(targetTable) AS t
-            ) AS r GROUP BY p
-            """
+        let sourceSQL: String
+        let targetSQL: String
+        if ordered {
+            let keys = Array(columns.prefix(keyCount))
+            let sourceKeys = try keys.enumerated().map { "\(try TDSLiteral.identifier($1.sourceName)) AS k\($0)" }.joined(separator: ", ")
+            let sourceOrder = keys.indices.map { "k\($0)" }.joined(separator: ", ")
+            sourceSQL = """
+                SELECT p, COUNT_BIG(*), HASHBYTES('MD5', CAST((STRING_AGG(r, N'') WITHIN GROUP (ORDER BY \(sourceOrder))) COLLATE \(ChecksumExpressions.utf8Collation) AS varchar(max))) FROM (
+                SELECT \(try sourcePartition()) AS p, \(sourceKeys), \(try ChecksumExpressions.sourceRowText(columns)) AS r FROM \(sourceTable)
+                ) AS x GROUP BY p
+                """
+            let targetKeys = keys.enumerated().map { "t.\(PostgresIdentifier.quote($1.targetName)) AS k\($0)" }.joined(separator: ", ")
+            let targetOrder = keys.indices.map { "k\($0) NULLS FIRST" }.joined(separator: ", ")
+            targetSQL = """
+                SELECT p::text, count(*)::text, md5(string_agg(r, '' ORDER BY \(targetOrder))) FROM (
+                SELECT \(targetPartition()) AS p, \(targetKeys), \(ChecksumExpressions.targetRow(columns)) AS r FROM \(targetTable) AS t
+                ) AS x GROUP BY p
+                """
+        } else {
+            sourceSQL = """
+                SELECT p, COUNT_BIG(*), SUM(CAST(h AS decimal(38,0))) FROM (
+                SELECT \(try sourcePartition()) AS p, \(try ChecksumExpressions.sourceRowHash(columns)) AS h FROM \(sourceTable)
+                ) AS r GROUP BY p
+                """
+            targetSQL = """
+                SELECT p::text, count(*)::text, sum(h)::text FROM (
+                SELECT \(targetPartition()) AS p, \(ChecksumExpressions.targetRowHash(columns)) AS h FROM \(targetTable) AS t
+                ) AS r GROUP BY p
+                """
+        }
         async let targetRows = target.query(targetSQL)
         let sourceRows = try await source.query(sourceSQL)
         var sourceTotals: [Int64?: Totals] = [:]
         for row in sourceRows {
             let sum: String
             switch row[2] {
+            case .bytes(let hash): sum = hash.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
             case .decimal(let decimal): sum = decimal.description
             case let other: sum = other.int64Value.map(String.init) ?? "\(other)"
             }

@@ -94,7 +94,9 @@ public struct TableValidator: Sendable {
         } else {
             method = .partitionChecksums
             let scheme = try await PartitionChecksums.scheme(source: source, target: target, table: table, keyCount: keyCount, partitionSize: settings.partitionSize)
-            let partitions = PartitionChecksums(source: source, target: target, table: table, columns: columns, keyCount: keyCount, scheme: scheme)
+            let partitions = PartitionChecksums(
+                source: source, target: target, table: table, columns: columns, keyCount: keyCount, scheme: scheme,
+                ordered: PartitionChecksums.hashesInKeyOrder(table: table, columns: columns, partitionSize: settings.partitionSize))
             let outcome = try await partitions.compare()
             checksums = outcome
             logger.debug("partition checksums compared", metadata: ["partitions": "\(outcome.partitions)", "mismatched": "\(outcome.mismatched.count)"])

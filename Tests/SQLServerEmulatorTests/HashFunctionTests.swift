@@ -99,4 +99,20 @@ import Testing
             #expect(sets[0].rows[0] == [.integer(12), .binary(Self.bytes("0a04968a90b7dd01f77c7f2f348a2f7e"))])
         }
     }
+
+    @Test("STRING_AGG joins a group's non-NULL values in WITHIN GROUP order")
+    func stringAgg() async throws {
+        try await EmulatorTestDatabase.withSession { session, _, _ in
+            try await session.run("CREATE TABLE t (g int NOT NULL, k int NULL, v nvarchar(10) NULL)")
+            try await session.run("INSERT INTO t VALUES (1, 3, N'c'), (1, 1, N'a'), (1, NULL, N'z'), (1, 2, NULL), (2, 5, N'ü')")
+            let sets = try await session.resultSets("""
+                SELECT g, STRING_AGG(v, N',') WITHIN GROUP (ORDER BY k) FROM t GROUP BY g ORDER BY g;
+                SELECT STRING_AGG(v, '-') WITHIN GROUP (ORDER BY k DESC) FROM t WHERE g = 1;
+                SELECT STRING_AGG(v, ',') FROM t WHERE g = 3;
+                """)
+            #expect(sets[0].rows == [[.integer(1), .string("z,a,c")], [.integer(2), .string("ü")]])
+            #expect(sets[1].rows == [[.string("c-a-z")]])
+            #expect(sets[2].rows == [[.null]])
+        }
+    }
 }

@@ -132,53 +132,59 @@ import Validation
         let targetLoad = "INSERT INTO t VALUES " + rows.map { row in
             "(\(row.key), " + row.values.map(\.1).joined(separator: ", ") + ")"
         }.joined(separator: ", ")
-        try await Self.withTable(database: "AllTypes", columns: columns, sourceLoad: sourceLoad, targetLoad: { _ in targetLoad }) { source, target, schema, table in
-            let result = try await TableValidator(source: source, target: target, settings: .init(partitionSize: 2), logger: Self.logger).validate(table)
-            #expect(result.method == .partitionChecksums)
-            #expect(result.state == .validated, "\(result.mismatches)")
-            #expect(result.sourceRows == 4 && result.targetRows == 4 && result.matchedRows == 4)
-            #expect(result.mismatchedPartitions == 0)
-            // The row-by-row comparison agrees on the same data.
-            let rowByRow = try await TableValidator(source: source, target: target, settings: .init(serverChecksums: false), logger: Self.logger).validate(table)
-            #expect(rowByRow.state == .validated, "\(rowByRow.mismatches)")
-            #expect(rowByRow.method == .rowByRow(reason: "server-side checksums are turned off"))
-
-            // Every column's change is caught by the checksums, in each row where it is not NULL.
-            for (index, column) in columns.enumerated().dropFirst() {
-                let name = column.name.lowercased()
-                let changed: String
-                switch Self.typeColumns[index - 1].0.declaration {
-                case "bit": changed = "NOT \(name)"
-                case let declaration where declaration.contains("char"): changed = "\(name) || 'x'"
-                case let declaration where declaration.contains("binary"): changed = "\(name) || '\\x01'::bytea"
-                case "uniqueidentifier": changed = "'12345678-1234-1234-1234-123456789012'"
-                case "date": changed = "\(name) - 1"
-                case let declaration where declaration.contains("date"): changed = "\(name) - interval '1 second'"
-                case "real", "float": changed = "\(name) / 2"
-                case "tinyint": changed = "\(name) / 2 + 1"
-                default: changed = "\(name) / 2 - 1"
-                }
-                try await target.execute("""
-                    CREATE TEMP TABLE saved AS SELECT * FROM \(schema).t WHERE k = 1;
-                    UPDATE \(schema).t SET \(name) = \(changed) WHERE k = 1;
-                    """)
+        try await Self.withTable(database: "AllTypes", columns: columns, sourceLoad: sourceLoad, targetLoad: { _ in targetLoad }) { source, target, schema, allColumns in
+            // With the (max) columns partitions are checksummed per row; without them, in key order.
+            var withoutLargeObjects = allColumns
+            withoutLargeObjects.valueColumns.removeAll { $0.type.isLargeObject }
+            for table in [allColumns, withoutLargeObjects] {
+                let columns = table.columns.map { Column(name: $0.sourceName, declaration: $0.type.description) }
                 let result = try await TableValidator(source: source, target: target, settings: .init(partitionSize: 2), logger: Self.logger).validate(table)
-                try await target.execute("UPDATE \(schema).t SET \(name) = s.\(name) FROM saved s WHERE t.k = 1; DROP TABLE saved")
-                #expect(result.mismatches == [RowMismatch(key: ["K": "1"], kind: .different(columns: [column.name]))], "\(column.declaration)")
                 #expect(result.method == .partitionChecksums)
-            }
+                #expect(result.state == .validated, "\(result.mismatches)")
+                #expect(result.sourceRows == 4 && result.targetRows == 4 && result.matchedRows == 4)
+                #expect(result.mismatchedPartitions == 0)
+                // The row-by-row comparison agrees on the same data.
+                let rowByRow = try await TableValidator(source: source, target: target, settings: .init(serverChecksums: false), logger: Self.logger).validate(table)
+                #expect(rowByRow.state == .validated, "\(rowByRow.mismatches)")
+                #expect(rowByRow.method == .rowByRow(reason: "server-side checksums are turned off"))
 
-            // NULL is not zero, false or empty: row 4 holds those, and each turned NULL is found.
-            for column in columns.dropFirst() {
-                let name = column.name.lowercased()
-                try await target.execute("""
-                    CREATE TEMP TABLE saved AS SELECT * FROM \(schema).t WHERE k = 4;
-                    UPDATE \(schema).t SET \(name) = NULL WHERE k = 4;
-                    """)
-                let result = try await TableValidator(source: source, target: target, settings: .init(partitionSize: 2), logger: Self.logger).validate(table)
-                try await target.execute("UPDATE \(schema).t SET \(name) = s.\(name) FROM saved s WHERE t.k = 4; DROP TABLE saved")
-                #expect(result.mismatches == [RowMismatch(key: ["K": "4"], kind: .different(columns: [column.name]))], "\(column.declaration)")
-                #expect(result.mismatchedPartitions == 1, "\(column.declaration)")
+                // Every column's change is caught by the checksums, in each row where it is not NULL.
+                for column in columns.dropFirst() {
+                    let name = column.name.lowercased()
+                    let changed: String
+                    switch column.declaration {
+                    case "bit": changed = "NOT \(name)"
+                    case let declaration where declaration.contains("char"): changed = "\(name) || 'x'"
+                    case let declaration where declaration.contains("binary"): changed = "\(name) || '\\x01'::bytea"
+                    case "uniqueidentifier": changed = "'12345678-1234-1234-1234-123456789012'"
+                    case "date": changed = "\(name) - 1"
+                    case let declaration where declaration.contains("date"): changed = "\(name) - interval '1 second'"
+                    case "real", "float": changed = "\(name) / 2"
+                    case "tinyint": changed = "\(name) / 2 + 1"
+                    default: changed = "\(name) / 2 - 1"
+                    }
+                    try await target.execute("""
+                        CREATE TEMP TABLE saved AS SELECT * FROM \(schema).t WHERE k = 1;
+                        UPDATE \(schema).t SET \(name) = \(changed) WHERE k = 1;
+                        """)
+                    let result = try await TableValidator(source: source, target: target, settings: .init(partitionSize: 2), logger: Self.logger).validate(table)
+                    try await target.execute("UPDATE \(schema).t SET \(name) = s.\(name) FROM saved s WHERE t.k = 1; DROP TABLE saved")
+                    #expect(result.mismatches == [RowMismatch(key: ["K": "1"], kind: .different(columns: [column.name]))], "\(column.declaration)")
+                    #expect(result.method == .partitionChecksums)
+                }
+
+                // NULL is not zero, false or empty: row 4 holds those, and each turned NULL is found.
+                for column in columns.dropFirst() {
+                    let name = column.name.lowercased()
+                    try await target.execute("""
+                        CREATE TEMP TABLE saved AS SELECT * FROM \(schema).t WHERE k = 4;
+                        UPDATE \(schema).t SET \(name) = NULL WHERE k = 4;
+                        """)
+                    let result = try await TableValidator(source: source, target: target, settings: .init(partitionSize: 2), logger: Self.logger).validate(table)
+                    try await target.execute("UPDATE \(schema).t SET \(name) = s.\(name) FROM saved s WHERE t.k = 4; DROP TABLE saved")
+                    #expect(result.mismatches == [RowMismatch(key: ["K": "4"], kind: .different(columns: [column.name]))], "\(column.declaration)")
+                    #expect(result.mismatchedPartitions == 1, "\(column.declaration)")
+                }
             }
         }
     }
@@ -217,7 +223,7 @@ import Validation
             #expect(equal.method == .partitionChecksums)
             #expect(equal.state == .validated, "\(equal.mismatches.prefix(5))")
             #expect(equal.sourceRows == 50_000 && equal.matchedRows == 50_000)
-            #expect(equal.partitions >= 10)
+            #expect(equal.partitions >= 10 && equal.mismatchedPartitions == 0)
 
             let changes: [(column: String, key: Int, set: String)] = [
                 ("Name", 777, "name = 'Grusse 777'"),
