@@ -82,11 +82,10 @@ struct PartitionChecksums {
         if await target.parameterStatus("server_encoding") != "UTF8" {
             return "the target database's encoding is not UTF8"
         }
-        if columns.contains(where: { ChecksumExpressions.isString($0.type) }) {
-            let rows = try await source.query("SELECT CAST(SERVERPROPERTY('ProductMajorVersion') AS int)")
-            guard let major = rows.first?[0].int64Value, major >= 15 else {
-                return "string columns need SQL Server 2019 or later (UTF-8 collations) for server-side checksums"
-            }
+        // UTF-8 collations (strings) are SQL Server 2019's, STRING_AGG 2017's.
+        let version = try await source.query("SELECT CAST(SERVERPROPERTY('ProductMajorVersion') AS int)")
+        guard let major = version.first?[0].int64Value, major >= 15 else {
+            return "server-side checksums need SQL Server 2019 or later (UTF-8 collations, STRING_AGG)"
         }
         let rows = try await target.query("""
             SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
