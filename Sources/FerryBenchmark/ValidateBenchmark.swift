@@ -7,7 +7,8 @@ import SQLServerEmulator
 import TDSServer
 import Validation
 
-/// `ferry-benchmark validate`: how long `ferry validate`'s comparison of two equal tables takes,
+/// `ferry-benchmark validate`: how long `ferry validate`'s comparison of two equal tables takes
+/// (server-side partition checksums, or every row with `--row-by-row`),
 /// next to what PostgreSQL needs to count and scan both sides once (issue 8's yardstick: within 2×).
 ///
 /// The source table lives in the emulator (read through FreeTDS, as from SQL Server); the target
@@ -25,6 +26,9 @@ struct ValidateBenchmark: AsyncParsableCommand {
 
     @Option(help: "Rows read from each side per step (ValidationSettings.PartitionSize).")
     var partitionSize: Int = 10_000
+
+    @Flag(help: "Read every row from both sides instead of comparing server-side partition checksums.")
+    var rowByRow = false
 
     @Option(help: "A PostgreSQL server URL; the benchmark creates and drops one database on it.")
     var postgres: String = "postgresql://postgres@127.0.0.1:55432/ferry"
@@ -99,7 +103,7 @@ struct ValidateBenchmark: AsyncParsableCommand {
                     .init(sourceName: "Paid", targetName: "paid", type: try type("bit")),
                 ])
             let runner = ValidationRunner(
-                source: sourceConfiguration, targetURL: postgresURL, settings: .init(partitionSize: partitionSize), workers: 1, logger: logger)
+                source: sourceConfiguration, targetURL: postgresURL, settings: .init(partitionSize: partitionSize, serverChecksums: !rowByRow), workers: 1, logger: logger)
             var results: [TableValidationResult] = []
             let validation = try await clock.measure { results = try await runner.run([table]) }
             guard let result = results.first, result.state == .validated, result.matchedRows == rows else {
@@ -110,6 +114,7 @@ struct ValidateBenchmark: AsyncParsableCommand {
             print(String(format: "PostgreSQL count(*) + full scan, both sides: %7.2f s", baselineSeconds))
             print(String(format: "ferry validate (1 worker):                   %7.2f s = %9.0f rows/s per side, %.2f× the baseline",
                          validationSeconds, Double(rows) / validationSeconds, validationSeconds / baselineSeconds))
+            print("compared by \(result.method), \(result.partitions) partitions, \(result.mismatchedPartitions) re-read row by row")
         }
     }
 

@@ -94,6 +94,8 @@ extension Translator {
         if let source, source.systemType == target.systemType {
             return result
         }
+        // HASHBYTES' companions: conversions SQL Server defines on bytes (Translator+HashFunctions.swift).
+        if let converted = byteConversion(value, to: target, style: style, implicit: implicit) { return converted }
         if target.isCharacter {
             var text: String
             if let source, source.isDateTime, source.base != .datetimeoffset {
@@ -225,6 +227,8 @@ extension Translator {
 
         // Change data capture's sys.fn_cdc_* functions (CDC/Translator+CDC.swift).
         if name.hasPrefix("FN_CDC_") { return try await cdcFunction(name, arguments: arguments) }
+        // HASHBYTES, STRING_AGG, SUBSTRING of binary (Translator+HashFunctions.swift).
+        if let translated = try await hashFunction(name, call: call, arguments: arguments, scope: scope, ctes: ctes) { return translated }
         switch name {
         // Strings
         case "LEN":

@@ -9,15 +9,15 @@ struct PostgresTableReader: Sendable {
     private let batchSize: Int
     private static let cursor = "ferry_validation_rows"
 
-    /// Opens the cursor over `SELECT <columns>::text FROM <table> ORDER BY <key>`.
-    init(connection: PostgresConnection, schema: String, table: String, columns: [ValidationTable.Column], keyCount: Int, batchSize: Int) async throws {
+    /// Opens the cursor over `SELECT <columns>::text FROM <table> AS t [WHERE <filter>] ORDER BY <key>`.
+    init(connection: PostgresConnection, schema: String, table: String, columns: [ValidationTable.Column], keyCount: Int, batchSize: Int, filter: String? = nil) async throws {
         self.connection = connection
         self.columns = columns
         self.batchSize = batchSize
         // Qualified by the alias: an unqualified ORDER BY name would sort by the ::text output
         // column of that name (PostgreSQL prefers output names), i.e. 10 before 2.
         let names = columns.map { "t." + PostgresIdentifier.quote($0.targetName) }
-        let select = "SELECT \(names.map { "\($0)::text" }.joined(separator: ", ")) FROM \(PostgresIdentifier.qualified(schema: schema, table)) AS t ORDER BY \(names.prefix(keyCount).joined(separator: ", "))"
+        let select = "SELECT \(names.map { "\($0)::text" }.joined(separator: ", ")) FROM \(PostgresIdentifier.qualified(schema: schema, table)) AS t\(filter.map { " WHERE \($0)" } ?? "") ORDER BY \(names.prefix(keyCount).joined(separator: ", "))"
         try await connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         do {
             try await connection.execute("SET LOCAL TimeZone = 'UTC'")

@@ -9,11 +9,13 @@ final class SourceTableReader {
     private let columns: [ValidationTable.Column]
     private let batchSize: Int
 
-    /// Sends `SELECT <columns> FROM <table> ORDER BY <key>`; `columns` start with the `keyCount` key columns.
-    init(connection: TDSConnection, table: TableIdentity, columns: [ValidationTable.Column], keyCount: Int, batchSize: Int) async throws {
+    /// Sends `SELECT <columns> FROM <table> [WHERE <filter>] ORDER BY <key>`; `columns` start with
+    /// the `keyCount` key columns.
+    init(connection: TDSConnection, table: TableIdentity, columns: [ValidationTable.Column], keyCount: Int, batchSize: Int, filter: String? = nil) async throws {
         let names = try columns.map { try TDSLiteral.identifier($0.sourceName) }
         let tableName = try TDSLiteral.qualifiedIdentifier(table.schema, table.table)
-        let sql = "SELECT \(names.joined(separator: ", ")) FROM \(tableName) ORDER BY \(names.prefix(keyCount).joined(separator: ", "))"
+        let condition = filter.map { " WHERE \($0)" } ?? ""
+        let sql = "SELECT \(names.joined(separator: ", ")) FROM \(tableName)\(condition) ORDER BY \(names.prefix(keyCount).joined(separator: ", "))"
         self.stream = try await connection.stream(sql, chunkSize: min(batchSize, 2000))
         self.iterator = stream.makeAsyncIterator()
         self.columns = columns

@@ -41,9 +41,35 @@ public struct TableValidationResult: Sendable {
     public var skippedColumns: [String: String]
     /// How long the comparison took.
     public var duration: Duration
+    /// How the rows were compared.
+    public var method: Method
+    /// Partitions whose checksums differed and were compared row by row (0 when compared row by row throughout).
+    public var mismatchedPartitions: Int
+
+    /// How a table was compared.
+    public enum Method: Hashable, Sendable, CustomStringConvertible {
+        /// Each server computed per-partition row counts and checksums; only partitions that
+        /// differed were read row by row.
+        case partitionChecksums
+        /// Every row was read from both sides and compared in Ferry, for the reason given
+        /// (a column type without a server-side checksum form, an older SQL Server, …).
+        case rowByRow(reason: String)
+
+        /// `partition checksums` or `row by row (reason)`.
+        public var description: String {
+            switch self {
+            case .partitionChecksums: "partition checksums"
+            case .rowByRow(let reason): "row by row (\(reason))"
+            }
+        }
+    }
 
     /// Makes a result.
-    public init(table: ValidationTable, state: State, sourceRows: Int, targetRows: Int, matchedRows: Int, mismatchCount: Int, mismatches: [RowMismatch], partitions: Int, skippedColumns: [String: String], duration: Duration) {
+    public init(
+        table: ValidationTable, state: State, sourceRows: Int, targetRows: Int, matchedRows: Int, mismatchCount: Int, mismatches: [RowMismatch],
+        partitions: Int, skippedColumns: [String: String], duration: Duration,
+        method: Method = .rowByRow(reason: "not compared"), mismatchedPartitions: Int = 0
+    ) {
         self.table = table
         self.state = state
         self.sourceRows = sourceRows
@@ -54,6 +80,8 @@ public struct TableValidationResult: Sendable {
         self.partitions = partitions
         self.skippedColumns = skippedColumns
         self.duration = duration
+        self.method = method
+        self.mismatchedPartitions = mismatchedPartitions
     }
 }
 

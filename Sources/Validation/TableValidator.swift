@@ -3,9 +3,15 @@ public import FreeTDS
 public import Logging
 public import Postgres
 
-/// Compares one table between SQL Server and PostgreSQL, row by row, reading each side once.
+/// Compares one table between SQL Server and PostgreSQL.
 ///
-/// Both sides are read in key order, `partitionSize` rows at a time in lockstep, and matched by key
+/// First each server computes, in one scan, the row count and a checksum of every partition of
+/// about `PartitionSize` rows (``PartitionChecksums``, over the canonical row text of
+/// ``ChecksumExpressions``); when all agree the table is validated without any row leaving either
+/// server. Partitions that differ are compared row by row, as follows, to name the differing keys.
+/// Tables with a type that has no server-side checksum form are compared row by row throughout.
+///
+/// Row by row, both sides are read in key order, `partitionSize` rows at a time in lockstep, and matched by key
 /// in a small reconciliation buffer rather than by a merge that trusts both orders to agree: SQL
 /// Server's collations and PostgreSQL's order strings (and SQL Server orders `uniqueidentifier`s)
 /// differently, and a merge would report those rows as missing on one side and extra on the other.
@@ -29,14 +35,20 @@ public struct TableValidator: Sendable {
         public var skipLargeObjects: Bool
         /// Give up on a table when more unmatched rows than this wait in the buffer.
         public var maximumPendingRows: Int
+        /// Let each server compute per-partition counts and checksums, and read rows only for the
+        /// partitions that differ (tables whose types have no server-side checksum form are
+        /// always compared row by row); `false` reads every row.
+        public var serverChecksums: Bool
 
-        /// DMS's defaults: 10 000-row partitions, 10 000 failures kept, no recheck, LOBs compared.
-        public init(partitionSize: Int = 10_000, failureMaxCount: Int = 10_000, recheckDelay: Duration? = nil, skipLargeObjects: Bool = false, maximumPendingRows: Int = 2_000_000) {
+        /// DMS's defaults: 10 000-row partitions, 10 000 failures kept, no recheck, LOBs compared;
+        /// server-side partition checksums where the table's types allow.
+        public init(partitionSize: Int = 10_000, failureMaxCount: Int = 10_000, recheckDelay: Duration? = nil, skipLargeObjects: Bool = false, maximumPendingRows: Int = 2_000_000, serverChecksums: Bool = true) {
             self.partitionSize = max(1, partitionSize)
             self.failureMaxCount = max(0, failureMaxCount)
             self.recheckDelay = recheckDelay
             self.skipLargeObjects = skipLargeObjects
             self.maximumPendingRows = maximumPendingRows
+            self.serverChecksums = serverChecksums
         }
     }
 
@@ -72,8 +84,88 @@ public struct TableValidator: Sendable {
         var logger = logger
         logger[metadataKey: "table"] = "\(table.source)"
 
-        let sourceReader = try await SourceTableReader(connection: source, table: table.source, columns: columns, keyCount: keyCount, batchSize: settings.partitionSize)
-        let targetReader = try await PostgresTableReader(connection: target, schema: table.targetSchema, table: table.targetTable, columns: columns, keyCount: keyCount, batchSize: settings.partitionSize)
+        let method: TableValidationResult.Method
+        var rowFilter: (source: String, target: String)?
+        var checksums: PartitionChecksums.Outcome?
+        if !settings.serverChecksums {
+            method = .rowByRow(reason: "server-side checksums are turned off")
+        } else if let reason = try await PartitionChecksums.ineligibility(source: source, target: target, table: table, columns: columns) {
+            method = .rowByRow(reason: reason)
+        } else {
+            method = .partitionChecksums
+            let scheme = try await PartitionChecksums.scheme(source: source, target: target, table: table, keyCount: keyCount, partitionSize: settings.partitionSize)
+            let partitions = PartitionChecksums(
+                source: source, target: target, table: table, columns: columns, keyCount: keyCount, scheme: scheme,
+                ordered: PartitionChecksums.hashesInKeyOrder(table: table, columns: columns, partitionSize: settings.partitionSize))
+            let outcome = try await partitions.compare()
+            checksums = outcome
+            logger.debug("partition checksums compared", metadata: ["partitions": "\(outcome.partitions)", "mismatched": "\(outcome.mismatched.count)"])
+            if outcome.mismatched.isEmpty {
+                logger.info("table validated", metadata: ["state": "Validated", "source_rows": "\(outcome.sourceRows)", "target_rows": "\(outcome.targetRows)", "mismatches": "0"])
+                return TableValidationResult(
+                    table: table, state: .validated, sourceRows: Int(outcome.sourceRows), targetRows: Int(outcome.targetRows),
+                    matchedRows: Int(outcome.matchedRows), mismatchCount: 0, mismatches: [], partitions: outcome.partitions,
+                    skippedColumns: skipped, duration: ContinuousClock.now - started, method: method)
+            }
+            rowFilter = try partitions.filter(for: outcome.mismatched)
+        }
+        if case .rowByRow(let reason) = method {
+            logger.debug("comparing row by row", metadata: ["reason": "\(reason)"])
+        }
+
+        // Row by row: the whole table, or only the partitions whose checksums differ.
+        let rows = try await compareRows(table: table, columns: columns, keyCount: keyCount, filter: rowFilter, logger: logger)
+        var matcher = rows.matcher
+        // Outside the re-read partitions every source row matched.
+        var outside: (source: Int, target: Int, matched: Int) = (0, 0, 0)
+        if let outcome = checksums, rowFilter != nil {
+            outside = (Int(outcome.sourceRows) - matcher.sourceRows, Int(outcome.targetRows) - matcher.targetRows, Int(outcome.matchedRows))
+        }
+        let partitionCount = checksums?.partitions ?? rows.partitions
+        let mismatchedPartitions = checksums?.mismatched.count ?? 0
+        if rows.overflowed {
+            return TableValidationResult(
+                table: table, state: .notValidated(reason: "more than \(settings.maximumPendingRows) rows differ or are ordered differently; fix the large differences (is the table loaded?) and validate again"),
+                sourceRows: matcher.sourceRows + outside.source, targetRows: matcher.targetRows + outside.target, matchedRows: matcher.matchedRows + outside.matched,
+                mismatchCount: matcher.mismatchCount, mismatches: matcher.mismatches, partitions: partitionCount,
+                skippedColumns: skipped, duration: ContinuousClock.now - started, method: method, mismatchedPartitions: mismatchedPartitions
+            )
+        }
+        matcher.finish()
+
+        var mismatches = matcher.mismatches
+        var mismatchCount = matcher.mismatchCount
+        if let delay = settings.recheckDelay, mismatchCount > 0 {
+            logger.info("rechecking differing rows after the CDC delay", metadata: ["rows": "\(mismatches.count)", "delay": "\(delay)"])
+            try await Task.sleep(for: delay)
+            let recheck = KeyRecheck(source: source, target: target, table: table, columns: columns, keyCount: keyCount)
+            var confirmed: [RowMismatch] = []
+            for mismatch in mismatches {
+                if let still = try await recheck.compare(mismatch) { confirmed.append(still) }
+            }
+            // Rows beyond the kept ones were not rechecked; only the resolved ones leave the count.
+            mismatchCount -= mismatches.count - confirmed.count
+            mismatches = confirmed
+        }
+        let state: TableValidationResult.State = mismatchCount == 0 ? .validated : .mismatched
+        let sourceRows = matcher.sourceRows + outside.source
+        let targetRows = matcher.targetRows + outside.target
+        logger.info("table validated", metadata: ["state": "\(state)", "source_rows": "\(sourceRows)", "target_rows": "\(targetRows)", "mismatches": "\(mismatchCount)"])
+        return TableValidationResult(
+            table: table, state: state, sourceRows: sourceRows, targetRows: targetRows,
+            matchedRows: matcher.matchedRows + (matcher.mismatchCount - mismatchCount) + outside.matched,
+            mismatchCount: mismatchCount, mismatches: mismatches, partitions: partitionCount,
+            skippedColumns: skipped, duration: ContinuousClock.now - started, method: method, mismatchedPartitions: mismatchedPartitions
+        )
+    }
+
+    /// Reads both sides (restricted by `filter`, if any) in key order, `partitionSize` rows at a
+    /// time in lockstep, and matches the rows; `overflowed` when too many rows wait unmatched.
+    private func compareRows(
+        table: ValidationTable, columns: [ValidationTable.Column], keyCount: Int, filter: (source: String, target: String)?, logger: Logger
+    ) async throws -> (matcher: RowMatcher, partitions: Int, overflowed: Bool) {
+        let sourceReader = try await SourceTableReader(connection: source, table: table.source, columns: columns, keyCount: keyCount, batchSize: settings.partitionSize, filter: filter?.source)
+        let targetReader = try await PostgresTableReader(connection: target, schema: table.targetSchema, table: table.targetTable, columns: columns, keyCount: keyCount, batchSize: settings.partitionSize, filter: filter?.target)
         var matcher = RowMatcher(columns: columns, keyCount: keyCount, keyOrderIsShared: table.keyColumns.allSatisfy { Self.ordersAlike($0.type) }, failureMaxCount: settings.failureMaxCount)
         var partitions = 0
         do {
@@ -92,12 +184,7 @@ public struct TableValidator: Sendable {
                 if matcher.pendingCount > settings.maximumPendingRows {
                     await sourceReader.cancel()
                     try await targetReader.close()
-                    return TableValidationResult(
-                        table: table, state: .notValidated(reason: "more than \(settings.maximumPendingRows) rows differ or are ordered differently; fix the large differences (is the table loaded?) and validate again"),
-                        sourceRows: matcher.sourceRows, targetRows: matcher.targetRows, matchedRows: matcher.matchedRows,
-                        mismatchCount: matcher.mismatchCount, mismatches: matcher.mismatches, partitions: partitions,
-                        skippedColumns: skipped, duration: ContinuousClock.now - started
-                    )
+                    return (matcher, partitions, true)
                 }
                 logger.trace("validation partition compared", metadata: ["partition": "\(partitions)", "pending": "\(matcher.pendingCount)"])
             }
@@ -107,30 +194,7 @@ public struct TableValidator: Sendable {
             throw error
         }
         try await targetReader.close()
-        matcher.finish()
-
-        var mismatches = matcher.mismatches
-        var mismatchCount = matcher.mismatchCount
-        if let delay = settings.recheckDelay, mismatchCount > 0 {
-            logger.info("rechecking differing rows after the CDC delay", metadata: ["rows": "\(mismatches.count)", "delay": "\(delay)"])
-            try await Task.sleep(for: delay)
-            let recheck = KeyRecheck(source: source, target: target, table: table, columns: columns, keyCount: keyCount)
-            var confirmed: [RowMismatch] = []
-            for mismatch in mismatches {
-                if let still = try await recheck.compare(mismatch) { confirmed.append(still) }
-            }
-            // Rows beyond the kept ones were not rechecked; only the resolved ones leave the count.
-            mismatchCount -= mismatches.count - confirmed.count
-            mismatches = confirmed
-        }
-        let state: TableValidationResult.State = mismatchCount == 0 ? .validated : .mismatched
-        logger.info("table validated", metadata: ["state": "\(state)", "source_rows": "\(matcher.sourceRows)", "target_rows": "\(matcher.targetRows)", "mismatches": "\(mismatchCount)"])
-        return TableValidationResult(
-            table: table, state: state, sourceRows: matcher.sourceRows, targetRows: matcher.targetRows,
-            matchedRows: matcher.matchedRows + (matcher.mismatchCount - mismatchCount),
-            mismatchCount: mismatchCount, mismatches: mismatches, partitions: partitions,
-            skippedColumns: skipped, duration: ContinuousClock.now - started
-        )
+        return (matcher, partitions, false)
     }
 
     /// Whether SQL Server and PostgreSQL order the type's values the same way (so a key can be
