@@ -138,7 +138,15 @@ public final class SQLServerSource: Service, Sendable {
                 let start: LSN
                 if let requested = configuration.cdcStartPosition { start = requested.decremented() ?? .zero } else { start = try await catalog.maxLSN(control) ?? .zero }
                 var state = SourceCheckpoint(phase: .streaming, position: start, timestampMilliseconds: EventPublisher.nowMilliseconds())
-                for table in tables { if let instance = table.instance(at: start.incremented() ?? start) { state.captureInstances[table.identity] = instance.name } }
+                let next = start.incremented() ?? start
+                for table in tables {
+                    guard let instance = table.instance(at: next) else { continue }
+                    // Starting at "now", an instance whose changes begin after the position cannot
+                    // have lost any (e.g. nothing captured yet: the max LSN is NULL); a position the
+                    // user asked for is checked against every instance.
+                    if configuration.cdcStartPosition == nil, let instanceStart = instance.startLSN, instanceStart > next { continue }
+                    state.captureInstances[table.identity] = instance.name
+                }
                 try await publisher.store(state)
                 checkpoint = state
             }

@@ -98,9 +98,8 @@ struct SinkStreamCrashTests {
                                        Note nvarchar(100) NULL, Version int NOT NULL)
             """)
         _ = try await source.execute("EXEC sys.sp_cdc_enable_table @source_schema = N'dbo', @source_name = N'Accounts', @role_name = NULL")
-        // A change before the source starts: a source started on a database without any captured
-        // change starts at LSN 0 and takes the capture instance's first LSN for a cleanup gap. The
-        // stream deletes this row first.
+        // A change before the source starts (not replicated: the cdc task begins after it); the
+        // stream deletes this row first, so the target must never see it.
         _ = try await source.execute("INSERT INTO dbo.Accounts (Id, Owner, Balance, Version) VALUES (0, N'seed', 0, 0); EXEC sys.sp_cdc_scan")
         return source
     }

@@ -181,6 +181,40 @@ import Testing
         }
     }
 
+    /// A `cdc` task started on tables enabled after the last captured change (the max LSN is below
+    /// their capture instances' start, or NULL) begins at "now": no false cleanup gap.
+    @Test func aCDCTaskStartedBeforeAnythingIsCapturedStreamsTheFirstChange() async throws {
+        let setup = "CREATE TABLE dbo.orders (id int NOT NULL PRIMARY KEY, customer nvarchar(50) NOT NULL); CREATE TABLE dbo.notes (id int NOT NULL PRIMARY KEY)"
+        try await SourceTestEnvironment.with(.embedded, setup: setup) { env in
+            try await env.run("EXEC sys.sp_cdc_stop_job @job_type = N'capture'")
+            // Two instances created after the last capture: the second starts well past the max LSN.
+            try await env.run("EXEC sys.sp_cdc_enable_table @source_schema = N'dbo', @source_name = N'notes', @role_name = NULL")
+            try await env.run("EXEC sys.sp_cdc_enable_table @source_schema = N'dbo', @source_name = N'orders', @role_name = NULL")
+            let maximum = try await env.admin.query("SELECT sys.fn_cdc_get_max_lsn()").first?[0].bytesValue.flatMap { LSN(bytes: $0) }
+            let instanceStart = try await env.admin.query("SELECT start_lsn FROM cdc.change_tables WHERE capture_instance = N'dbo_orders'")
+                .first?[0].bytesValue.flatMap { LSN(bytes: $0) }
+            // The situation under test: nothing captured at or after the instance's start.
+            #expect(maximum.map { ($0.incremented() ?? $0) < instanceStart! } ?? true)
+            let source = try SQLServerSource(connection: SourceTestEnvironment.connection(port: env.port, database: env.database), log: env.log,
+                                             configuration: env.configuration(migrationType: .cdc), logger: SourceTestEnvironment.logger, reconnectDelays: [])
+            let publisher = try EventPublisher(log: env.log, prefix: "srv", database: env.database, envelope: .init(), dataPartitions: 1)
+            let running = Task { try await source.run() }
+            let deadline = ContinuousClock.now + .seconds(30)
+            while (try? await publisher.loadCheckpoint()) == nil, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+            try await env.run("INSERT INTO dbo.orders (id, customer) VALUES (1, N'first')")
+            try await env.run("EXEC sys.sp_cdc_scan")
+            var created: [ChangeEvent] = []
+            while created.isEmpty, ContinuousClock.now < deadline {
+                created = try await env.changes("orders").filter { $0.operation == .create }
+                if created.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            // A source that failed (the false gap) ended before the change: nothing was created.
+            running.cancel()
+            _ = await running.result
+            #expect(created.map { $0.after?["id"] } == [.int(1)])
+        }
+    }
+
     @Test func aCleanupGapIsDetected() async throws {
         try await SourceTestEnvironment.with(.embedded, setup: Self.shop) { env in
             let start = try await env.capture()
