@@ -1,3 +1,7 @@
+/// `text` as a JSON string literal, quoted and escaped as JSON requires (for JSON written by hand,
+/// such as reports and control records).
+public func jsonStringLiteral(_ text: String) -> String { JSONValue.string(text).serialized }
+
 extension JSONValue {
     /// Compact JSON text (no insignificant whitespace), UTF-8 left unescaped except where JSON requires.
     var serialized: String { String(decoding: bytes, as: UTF8.self) }

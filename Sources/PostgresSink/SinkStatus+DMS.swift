@@ -1,3 +1,4 @@
+import FerryCore
 /// A point in time in UTC with microsecond precision, printed as the AWS CLI prints DMS's
 /// timestamps (`2026-11-27T08:15:02.512000+00:00`).
 public struct UTCTimestamp: Hashable, Sendable, Comparable, CustomStringConvertible {
@@ -78,46 +79,28 @@ extension SinkTableStatus {
     /// `AppliedInserts` (and the others) are equal.
     public static func describeTableStatisticsJSON(sink: String?, _ statuses: [SinkTableStatus]) -> String {
         var out = "{\n"
-        if let sink { out += "    \"ReplicationTaskArn\": \(jsonString(taskArn(sink: sink))),\n" }
+        if let sink { out += "    \"ReplicationTaskArn\": \(jsonStringLiteral(taskArn(sink: sink))),\n" }
         out += "    \"TableStatistics\": ["
         for (index, s) in statuses.enumerated() {
             let fields: [(String, String)] = [
-                ("SchemaName", jsonString(s.schemaName)), ("TableName", jsonString(s.tableName)),
+                ("SchemaName", jsonStringLiteral(s.schemaName)), ("TableName", jsonStringLiteral(s.tableName)),
                 ("Inserts", "\(s.inserts)"), ("Deletes", "\(s.deletes)"), ("Updates", "\(s.updates)"), ("Ddls", "\(s.ddls)"),
                 ("AppliedInserts", "\(s.inserts)"), ("AppliedDeletes", "\(s.deletes)"), ("AppliedUpdates", "\(s.updates)"),
                 ("AppliedDdls", "\(s.ddls)"), ("FullLoadRows", "\(s.fullLoadRows)"), ("FullLoadCondtnlChkFailedRows", "0"),
                 ("FullLoadErrorRows", "0"),
-            ] + (s.fullLoadStartTime.map { [("FullLoadStartTime", jsonString($0.description))] } ?? [])
-              + (s.fullLoadEndTime.map { [("FullLoadEndTime", jsonString($0.description))] } ?? [])
+            ] + (s.fullLoadStartTime.map { [("FullLoadStartTime", jsonStringLiteral($0.description))] } ?? [])
+              + (s.fullLoadEndTime.map { [("FullLoadEndTime", jsonStringLiteral($0.description))] } ?? [])
               + [
-                ("FullLoadReloaded", "false"), ("LastUpdateTime", jsonString(s.lastUpdateTime.description)),
-                ("TableState", jsonString(s.tableState)), ("ValidationPendingRecords", "\(s.validationPendingRecords)"),
+                ("FullLoadReloaded", "false"), ("LastUpdateTime", jsonStringLiteral(s.lastUpdateTime.description)),
+                ("TableState", jsonStringLiteral(s.tableState)), ("ValidationPendingRecords", "\(s.validationPendingRecords)"),
                 ("ValidationFailedRecords", "\(s.validationFailedRecords)"),
-                ("ValidationSuspendedRecords", "\(s.validationSuspendedRecords)"), ("ValidationState", jsonString(s.validationState)),
-              ] + (s.validationStateDetails.isEmpty ? [] : [("ValidationStateDetails", jsonString(s.validationStateDetails))])
+                ("ValidationSuspendedRecords", "\(s.validationSuspendedRecords)"), ("ValidationState", jsonStringLiteral(s.validationState)),
+              ] + (s.validationStateDetails.isEmpty ? [] : [("ValidationStateDetails", jsonStringLiteral(s.validationStateDetails))])
             out += index == 0 ? "\n" : ",\n"
-            out += "        {\n" + fields.map { "            \(jsonString($0.0)): \($0.1)" }.joined(separator: ",\n") + "\n        }"
+            out += "        {\n" + fields.map { "            \(jsonStringLiteral($0.0)): \($0.1)" }.joined(separator: ",\n") + "\n        }"
         }
         out += statuses.isEmpty ? "]\n}" : "\n    ]\n}"
         return out
     }
 
-    /// A JSON string literal.
-    static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
 }

@@ -76,7 +76,7 @@ public struct EventPublisher: Sendable {
     public func heartbeat(position: LSN?, nowMilliseconds: Int64) -> OutgoingRecord {
         let key = SourceCheckpoint.key(prefix: topics.prefix, database: database)
         let lsn = position.map { "\"\($0.description)\"" } ?? "null"
-        let value = "{\"db\":\(Self.jsonString(database)),\"lsn\":\(lsn),\"source\":\(Self.jsonString(topics.prefix)),\"ts_ms\":\(nowMilliseconds)}"
+        let value = "{\"db\":\(jsonStringLiteral(database)),\"lsn\":\(lsn),\"source\":\(jsonStringLiteral(topics.prefix)),\"ts_ms\":\(nowMilliseconds)}"
         return OutgoingRecord(destination: TopicPartition(topic: topics.heartbeat, partition: 0), key: key, value: Array(value.utf8), timestampMilliseconds: nowMilliseconds)
     }
 
@@ -123,11 +123,6 @@ public struct EventPublisher: Sendable {
         return try SourceCheckpoint(decoding: bytes)
     }
 
-    static func jsonString(_ text: String) -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: [text], options: [.fragmentsAllowed])) ?? Data("[\"\"]".utf8)
-        let array = String(decoding: data, as: UTF8.self)
-        return String(array.dropFirst().dropLast())
-    }
 
     /// Milliseconds since 1970-01-01 UTC now.
     static func nowMilliseconds() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }

@@ -1,4 +1,5 @@
 public import Postgres
+import FerryCore
 
 /// Where validation inside a running task (`ValidationSettings.EnableValidation`) keeps its
 /// per-table outcome on a target: `ferry.table_validation`, keyed like `ferry.table_statistics`
@@ -191,7 +192,7 @@ public struct ValidationStatusStore: Sendable {
 
     /// DMS's `KEY` (`{"key": ["17"]}`, the key values in key order), `FAILURE_TYPE` and `DETAILS`.
     static func failureRow(_ mismatch: RowMismatch, keyOrder: [String]) -> (key: String, type: String, details: String) {
-        let values = keyOrder.map { name in mismatch.key[name].map(jsonString) ?? "null" }
+        let values = keyOrder.map { name in mismatch.key[name].map(jsonStringLiteral) ?? "null" }
         let key = "{\"key\": [" + values.joined(separator: ", ") + "]}"
         switch mismatch.kind {
         case .missingOnTarget: return (key, "MISSING_TARGET", "the source has the row; the target does not")
@@ -210,18 +211,4 @@ public struct ValidationStatusStore: Sendable {
         }
     }
 
-    static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
 }
