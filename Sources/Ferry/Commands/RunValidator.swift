@@ -113,17 +113,8 @@ final class RunValidator: Sendable {
 
     /// The tables to compare, from the source catalog as it is now (so added columns and tables count).
     private func plan() async throws -> ValidationPlan {
-        let mappings = configuration.mappings
-        let connection = try await TDSConnection.connect(configuration: configuration.source.connection, logger: logger)
-        let catalog: FerryCore.SourceCatalog
-        do {
-            catalog = try await CatalogReader(connection: connection, selection: { mappings.selects(schema: $0, table: $1) }, logger: logger).read()
-        } catch {
-            await connection.close()
-            throw error
-        }
-        await connection.close()
-        return try ValidationPlan(catalog: catalog, mappings: mappings, targetSchema: configuration.targetSchema)
+        let catalog = try await CatalogReader.read(source: configuration.source.connection, mappings: configuration.mappings, logger: logger)
+        return try ValidationPlan(catalog: catalog, mappings: configuration.mappings, targetSchema: configuration.targetSchema)
     }
 
     /// One table's row in `ferry.table_statistics`.

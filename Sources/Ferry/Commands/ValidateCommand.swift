@@ -44,15 +44,7 @@ struct ValidateCommand: AsyncParsableCommand {
         let settings = try taskFiles.loadSettings()
         let mappings = try taskFiles.loadMappings() ?? .includeEverything
 
-        let connection = try await TDSConnection.connect(configuration: sourceURL.connection, logger: logger)
-        let catalog: SourceCatalog
-        do {
-            catalog = try await CatalogReader(connection: connection, selection: { mappings.selects(schema: $0, table: $1) }, logger: logger).read()
-        } catch {
-            await connection.close()
-            throw error
-        }
-        await connection.close()
+        let catalog = try await CatalogReader.read(source: sourceURL.connection, mappings: mappings, logger: logger)
         let plan: ValidationPlan
         do {
             plan = try ValidationPlan(catalog: catalog, mappings: mappings, targetSchema: settings.targetMetadata.targetSchema)
