@@ -50,16 +50,20 @@ public struct ChangeEvent: Hashable, Sendable {
         case .update: (true, true)
         case .delete: (true, false)
         }
-        for (field, present, wanted) in [("before", before != nil, expected.before), ("after", after != nil, expected.after)] where present != wanted {
-            throw FerryCoreError(.invalidEvent, "a '\(operation.rawValue)' event must \(wanted ? "have" : "not have") '\(field)'",
-                                 context: ["field": field, "op": operation.rawValue, "table": source.table.description])
-        }
+        // Checked without building a list: this runs for every event the sink decodes.
+        if (before != nil) != expected.before { throw Self.imageError(operation, "before", wanted: expected.before, source) }
+        if (after != nil) != expected.after { throw Self.imageError(operation, "after", wanted: expected.after, source) }
         self.operation = operation
         self.before = before
         self.after = after
         self.source = source
         self.timestampMilliseconds = timestampMilliseconds
         self.transaction = transaction
+    }
+
+    private static func imageError(_ operation: Operation, _ field: String, wanted: Bool, _ source: SourceInfo) -> FerryCoreError {
+        FerryCoreError(.invalidEvent, "a '\(operation.rawValue)' event must \(wanted ? "have" : "not have") '\(field)'",
+                       context: ["field": field, "op": operation.rawValue, "table": source.table.description])
     }
 
     /// The row that identifies the key: `after`, or `before` for a delete.

@@ -6,7 +6,11 @@ public import struct Foundation.UUID
 /// The case follows the column type's ``SQLServerDataType/category``; the column type itself
 /// (length, scale) lives in the ``TableSchema``. Exact numbers and temporal values are never
 /// rounded: see ``ExactDecimal``, ``SQLDateTime``, ``SQLDateTimeOffset``.
-public indirect enum ColumnValue: Hashable, Sendable {
+///
+/// Only ``variant(_:_:)`` is boxed: a value of any other case lives inline, so decoding a row
+/// allocates nothing per value (a boxed case costs a heap allocation and reference counting for
+/// every column of every event).
+public enum ColumnValue: Hashable, Sendable {
     /// SQL `NULL`.
     case null
     /// A large value (`(max)`, `xml`, `text`, `ntext`, `image`) that CDC left out of this change
@@ -40,8 +44,17 @@ public indirect enum ColumnValue: Hashable, Sendable {
     /// `geography`, `geometry`: the spatial reference id and the OGC well-known binary.
     case spatial(srid: Int32, wellKnownBinary: [UInt8])
     /// `sql_variant`: the value together with its base type.
-    case variant(SQLServerDataType, ColumnValue)
+    indirect case variant(SQLServerDataType, ColumnValue)
 
     /// Whether the value is `NULL`.
-    public var isNull: Bool { self == .null }
+    public var isNull: Bool {
+        if case .null = self { return true }
+        return false
+    }
+
+    /// Whether the value is ``unchanged``: a pattern match, cheaper than `==` on the hot paths.
+    public var isUnchanged: Bool {
+        if case .unchanged = self { return true }
+        return false
+    }
 }

@@ -107,6 +107,10 @@ extension JSONParser {
             var columns: [Row.Column] = []
             columns.reserveCapacity(definitions.count)
             guard try parser.beginObject() else { return Row() }
+            // Members seen, by column index: a repeated member goes to the general decoder. A bit
+            // set for the usual table; wider tables let `Row(_:)` find repeats.
+            let tracked = definitions.count <= 64
+            var seen: UInt64 = 0
             var next = 0
             repeat {
                 let key = try parser.memberKey()
@@ -116,10 +120,16 @@ extension JSONParser {
                     guard let found = definitions.firstIndex(where: { parser.matches(key, $0.name) }) else { throw Self.notDirect }
                     index = found
                 }
+                if tracked {
+                    let bit: UInt64 = 1 << UInt64(index)
+                    guard seen & bit == 0 else { throw Self.notDirect }
+                    seen |= bit
+                }
                 next = index + 1
                 let definition = definitions[index]
                 columns.append(Row.Column(name: definition.name, value: try parser.directColumnValue(definition.type)))
             } while try parser.endMember()
+            if tracked { return Row(distinctColumns: columns) }
             let row = Row(columns)
             guard row.columns.count == columns.count else { throw Self.notDirect }  // a repeated member
             return row
@@ -388,7 +398,11 @@ extension JSONParser {
     /// The index of the next member's name in `names`, marked in `seen`; throws for an unknown or repeated name.
     private mutating func memberIndex(_ names: [StaticString], seen: inout UInt32) throws(FerryCoreError) -> Int {
         let key = try memberKey()
-        for (index, name) in names.enumerated() where matches(key, name) {
+        // Ferry writes the members in the order of `names`: start after the last one seen.
+        let start = seen == 0 ? 0 : min(names.count, UInt32.bitWidth - seen.leadingZeroBitCount)
+        for step in 0..<names.count {
+            let index = (start + step) % names.count
+            guard matches(key, names[index]) else { continue }
             let bit: UInt32 = 1 << UInt32(index)
             guard seen & bit == 0 else { throw Self.notDirect }
             seen |= bit

@@ -22,6 +22,12 @@ public struct Row: Hashable, Sendable, ExpressibleByDictionaryLiteral, Sequence 
         for column in columns { self[column.name] = column.value }
     }
 
+    /// Makes a row from columns whose names the caller knows to be distinct (a decoder that checked
+    /// them): no search for duplicates.
+    init(distinctColumns columns: [Column]) {
+        self.columns = columns
+    }
+
     /// Makes a row from a literal, keeping the literal's order: `["id": .int(1), "name": .string("a")]`.
     public init(dictionaryLiteral elements: (String, ColumnValue)...) {
         self.init(elements.map { Column(name: $0.0, value: $0.1) })

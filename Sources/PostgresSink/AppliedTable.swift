@@ -51,11 +51,6 @@ struct AppliedTable: Sendable {
     /// Whether rows are matched by key (otherwise on all columns).
     var isKeyed: Bool { !keyColumns.isEmpty && keyColumns.count == schema.keyColumns.count }
 
-    /// The key of a row image as target text, for folding.
-    func key(of row: Row) -> [String?] {
-        keyColumns.map { row[$0.source]?.postgreSQLText(as: $0.type) }
-    }
-
     /// `CREATE TABLE` for the current schema, with the mapped types and the key as primary key.
     func createStatement() -> String {
         var parts = columns.map { column -> String in

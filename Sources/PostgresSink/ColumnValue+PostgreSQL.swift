@@ -98,6 +98,12 @@ struct CopyTextBuffer {
         fieldsInRow += 1
     }
 
+    /// A field of one ASCII character that needs no escaping (the staging operation).
+    mutating func asciiField(_ byte: UInt8) {
+        separate()
+        bytes.append(byte)
+    }
+
     mutating func field(_ text: String?) {
         separate()
         guard let text else {

@@ -391,8 +391,8 @@ final class SinkEngine {
     // MARK: Reading
 
     /// Decodes records into the batch (or takes them as `decoded` ahead), in log order.
-    private func take(_ records: [StoredRecord], decoded: [[Item.Content]]?) async throws {
-        let contents: [[Item.Content]]
+    private func take(_ records: consuming [StoredRecord], decoded: consuming [[Item.Content]]?) async throws {
+        var contents: [[Item.Content]]
         if let decoded, decoded.reduce(0, { $0 + $1.count }) == records.count {
             contents = decoded
         } else if records.count >= 512 {
@@ -401,7 +401,15 @@ final class SinkEngine {
             for record in records { take(record, decoded: nil) }
             return
         }
-        for (record, content) in zip(records, contents.joined()) { take(record, decoded: content) }
+        // Moved out of the arrays (popped from reversed copies) rather than copied: a record and its
+        // event hold a dozen references, and a copy retains and later releases every one.
+        var records = records
+        records.reverse()
+        contents.reverse()
+        while var chunk = contents.popLast() {
+            chunk.reverse()
+            while let content = chunk.popLast(), let record = records.popLast() { take(record, decoded: content) }
+        }
     }
 
     private func makeDecoder() -> RecordDecoder {
@@ -447,13 +455,14 @@ final class SinkEngine {
     }
 
     /// Decodes a record into the batch, or drops it if its partition reached `--until`.
-    private func take(_ record: StoredRecord, decoded: Item.Content?) {
+    private func take(_ record: consuming StoredRecord, decoded: consuming Item.Content?) {
         let partition = record.partition
-        guard !stoppedPartitions.contains(partition), record.offset >= (readPositions[partition] ?? 0) else { return }
+        let next = record.offset + 1
+        guard !stoppedPartitions.contains(partition), next > (readPositions[partition] ?? 0) else { return }
         let item: Item
         if partition.topic == topics.transaction {
             guard let value = record.value, let event = try? codec.decodeTransaction(value), event.status == .end else {
-                readPositions[partition] = record.offset + 1
+                readPositions[partition] = next
                 return
             }
             if let until = configuration.until, until.isBeyond(commitLSN: LSN(event.id), commitTime: event.timestampMilliseconds) {
@@ -470,7 +479,7 @@ final class SinkEngine {
             stoppedPartitions.insert(partition)
             return
         }
-        readPositions[partition] = record.offset + 1
+        readPositions[partition] = next
         buffer.append(item)
     }
 
@@ -563,7 +572,10 @@ final class SinkEngine {
         do {
             // Group by table, keeping log order within each table.
             var order: [TableIdentity] = []
-            var perTable: [TableIdentity: [PendingChange]] = [:]
+            var groups: [[PendingChange]] = []
+            var groupOfTable: [TableIdentity: Int] = [:]
+            // Runs of events of one table are the rule: the last table's group is checked before hashing.
+            var lastGroup: (table: TableIdentity, index: Int)?
             for index in selected {
                 let item = buffer[index]
                 switch item.content {
@@ -575,8 +587,19 @@ final class SinkEngine {
                         }
                         draft.positions[item.record.partition] = position
                     }
-                    if perTable[table] == nil { order.append(table) }
-                    perTable[table, default: []].append(PendingChange(record: item.record, event: event))
+                    let group: Int
+                    if let lastGroup, lastGroup.table == table {
+                        group = lastGroup.index
+                    } else if let known = groupOfTable[table] {
+                        group = known
+                    } else {
+                        group = groups.count
+                        groupOfTable[table] = group
+                        order.append(table)
+                        groups.append([])
+                    }
+                    lastGroup = (table, group)
+                    groups[group].append(PendingChange(record: item.record, event: event))
                 case .undecodable(let table, let message):
                     let target = table.flatMap { draft.tables[$0]?.target.description ?? configuration.mapping.table($0)?.description }
                     try await store.recordException(connection, record: item.record, table: target, error: message, sqlState: nil)
@@ -598,9 +621,10 @@ final class SinkEngine {
                 }
             }
             var changeCount = 0
-            for table in order {
-                // Taken out of the dictionary so the segments below move the array instead of copying it.
-                guard var changes = perTable.removeValue(forKey: table) else { continue }
+            for (group, table) in order.enumerated() {
+                // Taken out of the list so the segments below move the array instead of copying it.
+                var changes = groups[group]
+                groups[group] = []
                 changeCount += changes.count
                 // Schema changes of this table that come before some of its changes apply first.
                 while !changes.isEmpty {
@@ -638,10 +662,13 @@ final class SinkEngine {
             totals.applied = changeCount - recorder.failures
 
             // Offsets: after the applied records, before the first record still waiting.
-            let selectedSet = Set(selected)
             var waiting: [TopicPartition: Int64] = [:]
-            for (index, item) in buffer.enumerated() where !selectedSet.contains(index) {
-                waiting[item.record.partition] = min(waiting[item.record.partition] ?? .max, item.record.offset)
+            if selected.count < buffer.count {
+                let selectedSet = Set(selected)
+                for index in buffer.indices where !selectedSet.contains(index) {
+                    let record = buffer[index].record
+                    waiting[record.partition] = min(waiting[record.partition] ?? .max, record.offset)
+                }
             }
             var offsets: [TopicPartition: Int64] = [:]
             for (partition, next) in readPositions { offsets[partition] = waiting[partition] ?? next }
@@ -660,8 +687,12 @@ final class SinkEngine {
         }
         dmsCommitted(selected: selected, statistics: statistics)
         state = draft
-        let selectedSet = Set(selected)
-        buffer = buffer.enumerated().filter { !selectedSet.contains($0.offset) }.map(\.element)
+        if selected.count == buffer.count {
+            buffer.removeAll(keepingCapacity: true)  // batch mode: everything was applied
+        } else {
+            let selectedSet = Set(selected)
+            buffer = buffer.enumerated().filter { !selectedSet.contains($0.offset) }.map(\.element)
+        }
         batchStarted = buffer.isEmpty ? nil : .now
         summary.applied += totals.applied
         summary.duplicates += totals.duplicates
@@ -837,18 +868,26 @@ struct RecordDecoder: Sendable {
         guard record.value != nil else { return .ignored }
         let versions = table.flatMap { schemaVersions[$0] } ?? []
         var firstError: (any Error)?
+        guard !versions.isEmpty else { return decode(record, schema: nil, table: table, &firstError) ?? .undecodable(table, String(describing: firstError!)) }
         // The newest schema first; an event written before a change decodes with an older one.
-        for schema in versions.reversed() + (versions.isEmpty ? [nil] : []) as [TableSchema?] {
-            do {
-                if case .change(let event) = try codec.decode(key: record.key, value: record.value, schema: schema) {
-                    return .change(event, event.source.table)
-                }
-                return .ignored
-            } catch {
-                if firstError == nil { firstError = error }
-            }
+        // (Indexed, not a concatenated list: this runs for every record.)
+        for index in versions.indices.reversed() {
+            if let content = decode(record, schema: versions[index], table: table, &firstError) { return content }
         }
         return .undecodable(table, String(describing: firstError!))
+    }
+
+    /// The record decoded with `schema`, or `nil` (the first error kept) if it does not decode with it.
+    private func decode(_ record: StoredRecord, schema: TableSchema?, table: TableIdentity?, _ firstError: inout (any Error)?) -> SinkEngine.Item.Content? {
+        do {
+            if case .change(let event) = try codec.decode(key: record.key, value: record.value, schema: schema) {
+                return .change(event, event.source.table)
+            }
+            return .ignored
+        } catch {
+            if firstError == nil { firstError = error }
+            return nil
+        }
     }
 }
 

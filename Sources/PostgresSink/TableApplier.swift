@@ -15,15 +15,17 @@ struct TableApplier {
     mutating func apply(_ changes: [PendingChange]) async throws -> Bool {
         if table.hasUniqueKey == nil { table.hasUniqueKey = try await uniqueKeyExists() }
         var folder = ChangeFolder()
-        for (index, change) in changes.enumerated() {
-            if ChangeFolder.needsRowLevel(change.event, table: table) {
+        folder.reserveCapacity(changes.count)
+        // By index, not by element: an element copy retains every reference a change holds.
+        for index in changes.indices {
+            if ChangeFolder.needsRowLevel(changes[index].event, table: table) {
                 if !folder.isEmpty {
                     guard try await flush(folder, changes) else { return false }
                     folder.removeAll()
                 }
-                guard try await applySingle(change) else { return false }
+                guard try await applySingle(changes[index]) else { return false }
             } else {
-                folder.add(change.event, index: index, table: table)
+                folder.add(changes[index].event, index: index, table: table)
             }
         }
         if !folder.isEmpty { return try await flush(folder, changes) }
@@ -71,7 +73,7 @@ struct TableApplier {
             SELECT \(columnList), NULL::"char" AS _ferry_op, NULL::text AS _ferry_unchanged FROM \(target) WITH NO DATA
             """)
         try await copy("COPY pg_temp.ferry_stage (\(columnList), _ferry_op, _ferry_unchanged) FROM STDIN", folder, staging: true)
-        if folder.keys.count > 100 {
+        if folder.changes.count > 100 {
             // Without statistics the planner takes the fresh staging table for empty and may join it
             // with a nested loop; with them it hashes. The joins and filters need only the key and
             // the operation: a sixth of the time of analysing every column.
@@ -79,8 +81,8 @@ struct TableApplier {
             try await connection.execute("ANALYZE pg_temp.ferry_stage (\(analysed))")
         }
         var counts = (upserts: 0, updates: 0, deletes: 0)
-        for key in folder.keys {
-            switch folder.net[key]! {
+        for change in folder.changes {
+            switch change {
             case .upsert: counts.upserts += 1
             case .update: counts.updates += 1
             case .delete: counts.deletes += 1
@@ -118,12 +120,12 @@ struct TableApplier {
     /// and the unchanged mask of the large-object columns. The text is built in chunks as it is
     /// sent, so PostgreSQL loads one chunk while the next is encoded.
     private func copy(_ statement: String, _ folder: ChangeFolder, staging: Bool) async throws {
-        let table = self.table
+        let layout = CopyLayout(table)
         try await connection.copyIn(statement) { writer in
             var buffer = CopyTextBuffer()
             buffer.reserveCapacity(Self.copyChunkBytes + 4096)
-            for key in folder.keys {
-                Self.appendCopyRow(folder.net[key]!, table: table, staging: staging, to: &buffer)
+            for change in folder.changes {
+                Self.appendCopyRow(change, layout: layout, staging: staging, to: &buffer)
                 if buffer.bytes.count >= Self.copyChunkBytes {
                     try writer.writeRaw(buffer.bytes)
                     buffer.removeAll()
@@ -136,29 +138,49 @@ struct TableApplier {
     /// COPY text handed to libpq at a time.
     static let copyChunkBytes = 1 << 16
 
-    private static func appendCopyRow(_ change: NetChange, table: AppliedTable, staging: Bool, to buffer: inout CopyTextBuffer) {
-        let (row, op): (Row, String) = switch change {
-        case .upsert(let row): (row, "I")
-        case .update(let row): (row, "U")
-        case .delete(let row): (row, "D")
+    /// What writing a COPY row needs of the table, worked out once per segment rather than per row
+    /// (no dictionary lookup by column name, no copy of the column descriptions per value).
+    struct CopyLayout {
+        var names: [String]
+        var types: [SQLServerDataType]
+        /// Each column's bit in the unchanged mask, -1 for columns that never carry `.unchanged`.
+        var maskBits: [Int]
+        var maskWidth: Int
+
+        init(_ table: AppliedTable) {
+            names = table.columns.map(\.source)
+            types = table.columns.map(\.type)
+            maskBits = table.columns.map { table.largeObjectColumns[$0.source] ?? -1 }
+            maskWidth = table.largeObjectColumns.count
+        }
+    }
+
+    private static func appendCopyRow(_ change: NetChange, layout: CopyLayout, staging: Bool, to buffer: inout CopyTextBuffer) {
+        let row: Row
+        let op: UInt8
+        switch change {
+        case .upsert(let image): row = image; op = UInt8(ascii: "I")
+        case .update(let image): row = image; op = UInt8(ascii: "U")
+        case .delete(let image): row = image; op = UInt8(ascii: "D")
         }
         var mask: [UInt8]? = nil
         let stored = row.columns
-        for (index, column) in table.columns.enumerated() {
+        for index in layout.names.indices {
             // Rows come in the table's column order: look at the same position before searching by name.
-            let value = index < stored.count && stored[index].name == column.source ? stored[index].value : row[column.source] ?? .null
-            if value == .unchanged {
-                if let bit = table.largeObjectColumns[column.source] {
-                    if mask == nil { mask = Array(repeating: UInt8(ascii: "0"), count: table.largeObjectColumns.count) }
+            let value = index < stored.count && stored[index].name == layout.names[index] ? stored[index].value : row[layout.names[index]] ?? .null
+            if case .unchanged = value {
+                let bit = layout.maskBits[index]
+                if bit >= 0 {
+                    if mask == nil { mask = Array(repeating: UInt8(ascii: "0"), count: layout.maskWidth) }
                     mask![bit] = UInt8(ascii: "1")
                 }
                 buffer.field(nil)
             } else {
-                buffer.field(value, as: column.type)
+                buffer.field(value, as: layout.types[index])
             }
         }
         if staging {
-            buffer.field(op)
+            buffer.asciiField(op)
             buffer.field(mask.map { String(decoding: $0, as: UTF8.self) })
         }
         buffer.endRow()
@@ -222,7 +244,7 @@ struct TableApplier {
     /// The mapped columns of an image that carry a value.
     private func present(_ row: Row) -> [(AppliedTable.Column, ColumnValue)] {
         table.columns.compactMap { column in
-            guard let value = row[column.source], value != .unchanged else { return nil }
+            guard let value = row[column.source], !value.isUnchanged else { return nil }
             return (column, value)
         }
     }
