@@ -27,7 +27,7 @@ import TSQL
 /// | rowversion | bytea (8 bytes from a database-wide sequence) |
 /// | sql_variant | jsonb: the base type's `SQL_VARIANT_PROPERTY` values and the value as text (CLRTypesSchema.swift) |
 /// | hierarchyid | numeric[]: a key whose array order is SQL Server's depth-first order (CLRTypesSchema.swift) |
-/// | geography, geometry | bytea (opaque) |
+/// | geography, geometry | bytea: the SRID (4 bytes, little-endian) and the OGC well-known binary with Z/M (SpatialSchema.swift) |
 public struct SQLServerType: Hashable, Sendable, CustomStringConvertible {
     /// A system type.
     public enum Base: String, Hashable, Sendable, CaseIterable {

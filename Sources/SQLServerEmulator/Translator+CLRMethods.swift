@@ -41,6 +41,8 @@ extension Translator {
         guard let table = reference.table, table.partCount <= 2 else { return nil }
         let columnReference = ColumnReference(table: table.schema.map { ObjectName(name: $0) }, column: table.name)
         guard let column = try? scope.resolve(columnReference), let type = column.type, type.isCLRType else { return nil }
+        // Spatial properties (Translator+Spatial.swift).
+        if let property = spatialProperty(reference.column.value, of: Self.reference(column), type: type) { return property }
         throw Self.unknownMethod(reference.column.value, type: type)
     }
 
@@ -53,6 +55,8 @@ extension Translator {
             try Self.expectArguments(arguments, 1, method: "hierarchyid::Parse")
             return TranslatedExpression(
                 sql: "sqlserver_catalog.hierarchyid_parse((\(arguments[0].sql))::text)", type: SQLServerType(.hierarchyid))
+        case ("geometry", _), ("geography", _):
+            return try spatialStaticMethod(typeName: typeName, method: method, arguments: arguments)
         default:
             throw SQLServerError(
                 code: .init(258), severity: 15, message: "Cannot call methods on \(typeName).", abortsBatch: true)
@@ -62,7 +66,7 @@ extension Translator {
     private func instanceMethod(_ method: String, of target: TranslatedExpression, type: SQLServerType, arguments: [TranslatedExpression])
         throws -> TranslatedExpression
     {
-        guard type.base == .hierarchyid else { throw Self.unknownMethod(method, type: type) }
+        if type.base != .hierarchyid { return try spatialMethod(method, of: target, type: type, arguments: arguments) }
         switch method.lowercased() {
         case "tostring":
             try Self.expectArguments(arguments, 0, method: "ToString")
@@ -85,7 +89,7 @@ extension Translator {
         }
     }
 
-    private static func expectArguments(_ arguments: [TranslatedExpression], _ count: Int, method: String) throws(SQLServerError) {
+    static func expectArguments(_ arguments: [TranslatedExpression], _ count: Int, method: String) throws(SQLServerError) {
         guard arguments.count == count else {
             throw SQLServerError(
                 code: .init(10025), severity: 16,
@@ -94,7 +98,7 @@ extension Translator {
         }
     }
 
-    private static func unknownMethod(_ method: String, type: SQLServerType) -> SQLServerError {
+    static func unknownMethod(_ method: String, type: SQLServerType) -> SQLServerError {
         // Msg 6506: what SQL Server says for a method its CLR type does not have.
         SQLServerError(
             code: .init(6506), severity: 16,
@@ -120,6 +124,15 @@ extension Translator {
             guard let source, source.isCharacter else { return nil }
             return TranslatedExpression(
                 sql: "sqlserver_catalog.hierarchyid_parse((\(value.sql))::text)", type: target.systemType, isNullable: value.isNullable)
+        }
+        if target.base == .geometry || target.base == .geography, let source, source.isCharacter {
+            let srid = target.base == .geography ? 4326 : 0
+            return TranslatedExpression(
+                sql: "sqlserver_catalog.spatial_from_text((\(value.sql))::text, \(srid), '\(target.base.rawValue)')", type: target.systemType,
+                isNullable: value.isNullable)
+        }
+        if let source, source.base == .geometry || source.base == .geography, target.isCharacter {
+            return TranslatedExpression(sql: "sqlserver_catalog.spatial_wkb_text(\(value.sql), 4, true)", type: target.systemType, isNullable: value.isNullable)
         }
         if source?.base == .hierarchyid, target.isCharacter {
             var sql = "sqlserver_catalog.hierarchyid_text(\(value.sql))"

@@ -100,4 +100,42 @@ import Testing
             }
         }
     }
+
+    @Test func spatialValuesStreamAsSRIDAndWellKnownBinary() async throws {
+        let setup = """
+            CREATE TABLE dbo.places (id int NOT NULL PRIMARY KEY, location geography NULL, shape geometry NULL);
+            EXEC sys.sp_cdc_enable_table @source_schema = N'dbo', @source_name = N'places', @role_name = NULL;
+            """
+        try await SourceTestEnvironment.with(.embedded, setup: setup) { env in
+            try await env.run("INSERT INTO dbo.places (id, location, shape) VALUES (1, geography::Point(4, 3, 4326), geometry::STGeomFromText('POINT (1 2 3 4)', 0))")
+            try await env.run("INSERT INTO dbo.places (id, location, shape) VALUES (2, NULL, NULL)")
+            let snapshotEnd = try await env.capture()
+            try await env.runSource(env.configuration(stopAt: snapshotEnd))
+            let snapshot = SourceTestEnvironment.apply(try await env.changes("places"), key: "id")
+            // POINT (3 4): longitude 3, latitude 4.
+            let point34: [UInt8] = [0x01, 0x01, 0x00, 0x00, 0x00, 0, 0, 0, 0, 0, 0, 0x08, 0x40, 0, 0, 0, 0, 0, 0, 0x10, 0x40]
+            #expect(snapshot["\(ColumnValue.int(1))"]?["location"] == .spatial(srid: 4326, wellKnownBinary: point34))
+            guard case .spatial(let srid, let wkb)? = snapshot["\(ColumnValue.int(1))"]?["shape"] else {
+                Issue.record("not spatial: \(String(describing: snapshot["\(ColumnValue.int(1))"]?["shape"]))")
+                return
+            }
+            // AsBinaryZM keeps Z and M: ISO type 3001.
+            #expect(srid == 0 && Array(wkb.prefix(5)) == [0x01, 0xB9, 0x0B, 0x00, 0x00] && wkb.count == 37)
+            #expect(snapshot["\(ColumnValue.int(2))"]?["location"] == .null)
+
+            try await env.run("INSERT INTO dbo.places (id, location) VALUES (3, geography::STGeomFromText('LINESTRING (3 4, 5 6)', 4269))")
+            try await env.run("UPDATE dbo.places SET location = geography::Point(4, 3, 4326) WHERE id = 2")
+            let end = try await env.capture()
+            try await env.runSource(env.configuration(stopAt: end))
+            let streamed = try await env.changes("places").filter { $0.operation != .read }
+            #expect(streamed.map(\.operation) == [.create, .update])
+            guard case .spatial(let lineSRID, let line)? = streamed.first?.after?["location"] else {
+                Issue.record("not spatial: \(String(describing: streamed.first?.after?["location"]))")
+                return
+            }
+            #expect(lineSRID == 4269 && Array(line.prefix(9)) == [0x01, 0x02, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00] && line.count == 9 + 32)
+            #expect(streamed.last?.before?["location"] == .null)
+            #expect(streamed.last?.after?["location"] == .spatial(srid: 4326, wellKnownBinary: point34))
+        }
+    }
 }
