@@ -93,7 +93,7 @@ extension Translator {
         guard arguments.count == count else {
             throw SQLServerError(
                 code: .init(10025), severity: 16,
-                message: "Method '\(method)' of type '\(method.contains("::") ? "" : "hierarchyid")' requires \(count) argument(s).",
+                message: "Method '\(method)' requires \(count) argument(s).",
                 abortsBatch: true)
         }
     }
