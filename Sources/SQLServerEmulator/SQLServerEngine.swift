@@ -30,7 +30,7 @@ public final class SQLServerEngine: Sendable {
         let connection = try await PostgresConnection.connect(url: postgresURL, logger: logger)
         do {
             // CDCSchema: change data capture's pending log, LSN sequence and triggers (CDC/CDCSchema.swift).
-            try await connection.execute("BEGIN; \(CatalogSchema.bootstrap) \(CDCSchema.bootstrap) \(HashFunctionsSchema.bootstrap) COMMIT;")
+            try await connection.execute("BEGIN; \(CatalogSchema.bootstrap) \(CDCSchema.bootstrap) \(HashFunctionsSchema.bootstrap) \(CLRTypesSchema.bootstrap) \(SpatialSchema.bootstrap) COMMIT;")
         } catch {
             await connection.close()
             throw error

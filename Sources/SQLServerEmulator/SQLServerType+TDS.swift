@@ -39,7 +39,9 @@ extension SQLServerType {
         case .uniqueidentifier: return .uniqueIdentifier
         case .xml: return .xml
         case .rowversion: return .binary(length: 8)
-        case .sqlVariant, .hierarchyid, .geography, .geometry: return .varBinary(maxLength: nil)
+        // No SSVARIANT encoder: a sql_variant column travels as its value's text.
+        case .sqlVariant: return .nVarChar(maxLength: 4000)
+        case .hierarchyid, .geography, .geometry: return .varBinary(maxLength: nil)
         }
     }
 

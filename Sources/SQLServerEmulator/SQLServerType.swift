@@ -25,7 +25,9 @@ import TSQL
 /// | uniqueidentifier | uuid |
 /// | xml | xml |
 /// | rowversion | bytea (8 bytes from a database-wide sequence) |
-/// | sql_variant, hierarchyid, geography, geometry | bytea (opaque) |
+/// | sql_variant | jsonb: the base type's `SQL_VARIANT_PROPERTY` values and the value as text (CLRTypesSchema.swift) |
+/// | hierarchyid | numeric[]: a key whose array order is SQL Server's depth-first order (CLRTypesSchema.swift) |
+/// | geography, geometry | bytea: the SRID (4 bytes, little-endian) and the OGC well-known binary with Z/M (SpatialSchema.swift) |
 public struct SQLServerType: Hashable, Sendable, CustomStringConvertible {
     /// A system type.
     public enum Base: String, Hashable, Sendable, CaseIterable {
@@ -316,8 +318,10 @@ public struct SQLServerType: Hashable, Sendable, CustomStringConvertible {
             if case .bounded(let n) = length { return "character(\(n)) COLLATE sqlserver_catalog.ci" }
             return "text COLLATE sqlserver_catalog.ci"
         case .varchar, .nvarchar, .text, .ntext: return "text COLLATE sqlserver_catalog.ci"
-        case .binary, .varbinary, .image, .rowversion, .sqlVariant, .hierarchyid, .geography, .geometry:
+        case .binary, .varbinary, .image, .rowversion, .geography, .geometry:
             return "bytea"
+        case .sqlVariant: return "jsonb"
+        case .hierarchyid: return "numeric[]"
         case .uniqueidentifier: return "uuid"
         case .xml: return "xml"
         }

@@ -144,8 +144,13 @@ extension SQLServerValue {
             }
         case .char, .varchar, .nchar, .nvarchar, .text, .ntext, .xml:
             return .string(text)
-        case .binary, .varbinary, .image, .rowversion, .sqlVariant, .hierarchyid, .geography, .geometry:
+        case .binary, .varbinary, .image, .rowversion, .geography, .geometry:
             return decodeHexBytea(text).map { .binary($0) }
+        case .sqlVariant:
+            return variantText(postgresText: text).map { .string($0) }
+        case .hierarchyid:
+            // Not SQL Server's [MS-SSCLRT] bit encoding: the path's UTF-8 bytes (docs/types.md).
+            return hierarchyidPath(postgresText: text).map { .binary(Array($0.utf8)) }
         case .uniqueidentifier:
             return UUID(uuidString: text).map { .uniqueidentifier($0) }
         case .date:

@@ -96,6 +96,13 @@ extension Translator {
         }
         // HASHBYTES' companions: conversions SQL Server defines on bytes (Translator+HashFunctions.swift).
         if let converted = byteConversion(value, to: target, style: style, implicit: implicit) { return converted }
+        // hierarchyid and sql_variant (Translator+CLRMethods.swift); an impossible conversion is an error in the SQL.
+        do {
+            if let converted = try clrConversion(value, to: target, implicit: implicit) { return converted }
+        } catch {
+            result.sql = "(sqlserver_catalog.raise_value(\(error.number), \(error.severity), \(PostgresLiteral.quote(error.message))))::\(target.postgresCastType)"
+            return result
+        }
         if target.isCharacter {
             var text: String
             if let source, source.isDateTime, source.base != .datetimeoffset {
@@ -193,6 +200,8 @@ extension Translator {
     func function(_ call: FunctionCall, scope: Scope, ctes: [String: TranslatedQuery]) async throws -> TranslatedExpression {
         // NEXT VALUE FOR, OBJECT_DEFINITION, IDENT_*, TYPE_NAME/TYPE_ID, *PROPERTY (Translator+CatalogFunctions.swift).
         if let translated = try await catalogFunction(call, scope: scope, ctes: ctes) { return translated }
+        // hierarchyid::Parse(…), node.GetAncestor(1) (Translator+CLRMethods.swift).
+        if let translated = try await clrMethod(call, scope: scope, ctes: ctes) { return translated }
         let name = call.name.name.value.uppercased()
         if call.name.schema != nil, call.name.schema?.value.lowercased() != "sys", call.name.schema?.value.lowercased() != "dbo" {
             throw SQLServerError(
@@ -230,6 +239,8 @@ extension Translator {
         // HASHBYTES, STRING_AGG, SUBSTRING of binary (Translator+HashFunctions.swift).
         if let translated = try await hashFunction(name, call: call, arguments: arguments, scope: scope, ctes: ctes) { return translated }
         switch name {
+        case "SQL_VARIANT_PROPERTY":
+            return try variantProperty(arguments, property: call.arguments.count > 1 ? call.arguments[1] : nil)
         // Strings
         case "LEN":
             return TranslatedExpression(sql: "char_length(rtrim(\(try text(0))))", type: .int)

@@ -454,7 +454,13 @@ struct Translator: Sendable {
             if let text = value.value { translated.seventhDigitSQL = value.type.seventhDigitValue(fromText: PostgresLiteral.quote(text)) }
             return translated
         case .column(let reference):
-            return Self.reference(try scope.resolve(reference))
+            do {
+                return Self.reference(try scope.resolve(reference))
+            } catch {
+                // `node.Property`: a property of a CLR-typed column (Translator+CLRMethods.swift).
+                if let property = try clrProperty(reference, scope: scope) { return property }
+                throw error
+            }
         case .default:
             throw SQLServerError(
                 code: .incorrectSyntaxNearKeyword, severity: 15, message: "Incorrect syntax near the keyword 'DEFAULT'.",

@@ -104,12 +104,15 @@ public struct SourceCatalog: Sendable {
         return (result.sorted { $0.identity < $1.identity }, uncaptured.sorted())
     }
 
-    /// The columns of the given objects, by object id, in column order.
+    /// The columns of the given objects, by object id, in column order. A column's type is its
+    /// system type (an alias type's base); `hierarchyid`, `geometry` and `geography` share system
+    /// type 240 (CLR), so they are named by their own `user_type_id` (128, 129, 130).
     public func columnsByObject(_ connection: TDSConnection, objectIDs: [String]) async throws -> [Int64: [ColumnDefinition]] {
         guard !objectIDs.isEmpty else { return [:] }
         let rows = try await connection.query("""
             SELECT c.object_id, c.column_id, c.name, ty.name AS type_name, c.max_length, c.[precision], c.scale, c.is_nullable, c.is_identity, c.is_computed
-            FROM sys.columns AS c JOIN sys.types AS ty ON ty.user_type_id = c.system_type_id
+            FROM sys.columns AS c
+            JOIN sys.types AS ty ON ty.user_type_id = CASE WHEN c.system_type_id = 240 AND c.user_type_id IN (128, 129, 130) THEN c.user_type_id ELSE c.system_type_id END
             WHERE c.object_id IN (\(objectIDs.joined(separator: ", ")))
             ORDER BY c.object_id, c.column_id
             """)

@@ -173,6 +173,12 @@ public struct FunctionCall: Hashable, Sendable {
     public var withinGroup: [OrderByItem]
     /// `OVER (…)`.
     public var over: WindowSpecification?
+    /// A static method of a CLR type, `hierarchyid::GetRoot()`: ``name``'s schema is then the
+    /// type and its name the method.
+    public var isStaticMethod: Bool = false
+    /// A method called on the result of an expression, `node.GetAncestor(1).ToString()`: the
+    /// first argument is the expression the method is called on.
+    public var isMethodCall: Bool = false
 
     /// Creates a call.
     public init(

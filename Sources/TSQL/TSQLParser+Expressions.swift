@@ -223,12 +223,35 @@ extension Parser {
     private func parseNameExpression() throws(TSQLSyntaxError) -> Expression {
         let name = try parseObjectName()
         if isSymbol("(") {
-            return .function(try parseFunctionCall(name: name))
+            return try parseMethodCalls(on: .function(try parseFunctionCall(name: name)))
+        }
+        // `hierarchyid::Parse('/1/')`, `geography::Point(47.6, -122.3, 4326)`: a static method of a CLR type.
+        if name.partCount == 1, acceptSymbol("::") {
+            let method = try parseIdentifier()
+            var call = try parseFunctionCall(name: ObjectName(schema: name.name, name: method))
+            call.isStaticMethod = true
+            return try parseMethodCalls(on: .function(call))
         }
         guard name.partCount > 1 else { return .column(ColumnReference(column: name.name)) }
         let parts = name.parts.dropLast()
         let table = try objectName(from: Array(parts))
         return .column(ColumnReference(table: table, column: name.name))
+    }
+
+    /// `.Method(…)` calls chained on a call's result (`node.GetAncestor(1).ToString()`): each is
+    /// a call with ``FunctionCall/isMethodCall`` set and the target as its first argument.
+    private func parseMethodCalls(on target: Expression) throws(TSQLSyntaxError) -> Expression {
+        var result = target
+        while isSymbol("."), peek().isSymbol("(") == false {
+            advance()
+            let method = try parseIdentifier()
+            guard isSymbol("(") else { throw syntaxError() }
+            var call = try parseFunctionCall(name: ObjectName(name: method))
+            call.arguments.insert(result, at: 0)
+            call.isMethodCall = true
+            result = .function(call)
+        }
+        return result
     }
 
     /// Arguments and trailing `WITHIN GROUP`/`OVER` of a call whose name was read.

@@ -180,7 +180,16 @@ struct Writer {
             return
         }
         // Built-ins that are reserved words (LEFT, COALESCE…) must stay bare to remain built-ins.
-        if call.name.partCount == 1, TSQLPrinter.isRegularIdentifier(call.name.name.value) {
+        if call.isMethodCall, let target = call.arguments.first {
+            expression(target)
+            write(".\(call.name.name.description)(")
+            list(Array(call.arguments.dropFirst())) { $0.expression($1) }
+            write(")")
+            return
+        }
+        if call.isStaticMethod, let type = call.name.schema {
+            write("\(type.description)::\(call.name.name.description)")
+        } else if call.name.partCount == 1, TSQLPrinter.isRegularIdentifier(call.name.name.value) {
             write(call.name.name.value)
         } else {
             write(call.name.description)

@@ -145,6 +145,9 @@ enum CaptureScanner {
             if type.base == .datetimeoffset || type.hasSeventhDigit {
                 // Composites (the 100 ns types, datetimeoffset) are objects in the row image.
                 value = "CASE WHEN jsonb_typeof(v.image -> \(key)) = 'object' THEN jsonb_populate_record(NULL::\(type.postgresStorageType), v.image -> \(key)) END"
+            } else if type.base == .hierarchyid {
+                // A numeric[] is a JSON array in the row image: [1, 1, 0] → {1, 1, 0}.
+                value = "CAST(translate(v.image ->> \(key), '[]', '{}') AS \(type.postgresCastType))"
             } else {
                 value = "CAST(v.image ->> \(key) AS \(type.postgresCastType))"
             }
