@@ -151,7 +151,13 @@ public final class SQLServerSource: Service, Sendable {
                 checkpoint = state
             }
         }
-        guard configuration.migrationType != .fullLoad, let checkpoint else { return }
+        guard configuration.migrationType != .fullLoad, var checkpoint else { return }
+        if !checkpoint.snapshotTimes.isEmpty {
+            // A full-load run recorded its snapshot points without waiting for capture (e.g. the
+            // first stage of StopTaskCachedChanges*): turn them into boundaries before streaming,
+            // or the changes its snapshot already holds would be streamed again.
+            checkpoint = try await snapshotter.resolveBoundaries(checkpoint, control: control, storing: true)
+        }
 
         let streamer = ChangeStreamer(configuration: configuration, publisher: publisher, statistics: statistics, control: control,
                                       tables: tables, checkpoint: checkpoint, connect: connect, logger: logger)
