@@ -15,6 +15,10 @@ import Validation
 /// is a plain PostgreSQL table with the same rows. The baseline is measured on the same PostgreSQL
 /// server: `SELECT count(*)` plus one full scan that touches every value (`sum(length(row::text))`),
 /// on the emulator's storage table and on the target table.
+///
+/// The source rows are inserted in key order, because SQL Server keeps a table with a clustered
+/// primary key in key order on disk and the emulator's PostgreSQL table keeps insert order
+/// (`--scattered-source` measures the other case). The target is loaded in key order and analyzed.
 struct ValidateBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
@@ -27,8 +31,18 @@ struct ValidateBenchmark: AsyncParsableCommand {
     @Option(help: "Rows read from each side per step (ValidationSettings.PartitionSize).")
     var partitionSize: Int = 10_000
 
+    @Option(help: "Validation workers (ValidationSettings.ThreadCount; DMS's default is 5). With one table, the spare ones scan key ranges of it at once.")
+    var workers: Int = 5
+
     @Flag(help: "Read every row from both sides instead of comparing server-side partition checksums.")
     var rowByRow = false
+
+    @Flag(help: """
+        Insert the source rows in the order a cross join makes them, not in key order. SQL Server \
+        stores a table with a clustered primary key in key order whatever the insert order; the \
+        emulator's PostgreSQL heap keeps insert order, so this measures a source scattered on disk.
+        """)
+    var scatteredSource = false
 
     @Option(help: "A PostgreSQL server URL; the benchmark creates and drops one database on it.")
     var postgres: String = "postgresql://postgres@127.0.0.1:55432/ferry"
@@ -68,7 +82,7 @@ struct ValidateBenchmark: AsyncParsableCommand {
                     CREATE TABLE dbo.Orders (OrderID int NOT NULL PRIMARY KEY, Customer nvarchar(40) NOT NULL, Amount decimal(12,2) NOT NULL, Paid bit NOT NULL);
                     INSERT INTO dbo.Orders (OrderID, Customer, Amount, Paid)
                     SELECT n, N'customer ' + CAST(n % 1000 AS nvarchar(10)), CAST(n AS decimal(12,2)), CASE WHEN n % 2 = 0 THEN 1 ELSE 0 END
-                    FROM (SELECT \(number) AS n FROM \(joins)) AS numbers;
+                    FROM (SELECT \(number) AS n FROM \(joins)) AS numbers\(scatteredSource ? "" : " ORDER BY n");
                     """)
             }
             await setup.close()
@@ -103,7 +117,7 @@ struct ValidateBenchmark: AsyncParsableCommand {
                     .init(sourceName: "Paid", targetName: "paid", type: try type("bit")),
                 ])
             let runner = ValidationRunner(
-                source: sourceConfiguration, targetURL: postgresURL, settings: .init(partitionSize: partitionSize, serverChecksums: !rowByRow), workers: 1, logger: logger)
+                source: sourceConfiguration, targetURL: postgresURL, settings: .init(partitionSize: partitionSize, serverChecksums: !rowByRow), workers: workers, logger: logger)
             var results: [TableValidationResult] = []
             let validation = try await clock.measure { results = try await runner.run([table]) }
             guard let result = results.first, result.state == .validated, result.matchedRows == rows else {
@@ -112,8 +126,8 @@ struct ValidateBenchmark: AsyncParsableCommand {
             let baselineSeconds = EmulatorBenchmark.seconds(baseline)
             let validationSeconds = EmulatorBenchmark.seconds(validation)
             print(String(format: "PostgreSQL count(*) + full scan, both sides: %7.2f s", baselineSeconds))
-            print(String(format: "ferry validate (1 worker):                   %7.2f s = %9.0f rows/s per side, %.2f× the baseline",
-                         validationSeconds, Double(rows) / validationSeconds, validationSeconds / baselineSeconds))
+            print(String(format: "ferry validate (%d workers):                  %7.2f s = %9.0f rows/s per side, %.2f× the baseline",
+                         workers, validationSeconds, Double(rows) / validationSeconds, validationSeconds / baselineSeconds))
             print("compared by \(result.method), \(result.partitions) partitions, \(result.mismatchedPartitions) re-read row by row")
         }
     }

@@ -560,8 +560,8 @@ struct Translator: Sendable {
             default:
                 return TranslatedExpression(sql: "'dbo'::text", type: .nvarchar(128), isNullable: false)
             }
-        case .collate(let inner, _):
-            return try await self.expression(inner, scope: scope, ctes: ctes)
+        case .collate(let inner, let collation):
+            return try collated(try await self.expression(inner, scope: scope, ctes: ctes), collation: collation.value)
         }
     }
 

@@ -22,8 +22,9 @@ import Postgres
 struct PartitionChecksums {
     /// How rows are assigned to partitions.
     enum Scheme: Sendable, Equatable {
-        /// `key / width` of the single integer key column.
-        case keyRanges(width: Int64)
+        /// `key / width` of the single integer key column; `keys` is the smallest and largest key on
+        /// either side when the scheme was chosen (`nil`: both sides were empty).
+        case keyRanges(width: Int64, keys: ClosedRange<Int64>?)
         /// The key hash modulo `count`.
         case keyHash(count: Int64)
     }
@@ -133,10 +134,10 @@ struct PartitionChecksums {
             if let minimum { low = min(low ?? minimum, minimum) }
             if let maximum { high = max(high ?? maximum, maximum) }
         }
-        guard let low, let high else { return .keyRanges(width: Int64.max) }
+        guard let low, let high else { return .keyRanges(width: Int64.max, keys: nil) }
         let span = Int128(high) - Int128(low) + 1
         let width = max(1, (span + Int128(count) - 1) / Int128(count))
-        return .keyRanges(width: Int64(clamping: width))
+        return .keyRanges(width: Int64(clamping: width), keys: low...high)
     }
 
     // MARK: Partition expressions
@@ -144,7 +145,7 @@ struct PartitionChecksums {
     /// The T-SQL partition of a row.
     func sourcePartition() throws -> String {
         switch scheme {
-        case .keyRanges(let width):
+        case .keyRanges(let width, _):
             return "CAST(\(try TDSLiteral.identifier(columns[0].sourceName)) AS bigint) / CAST(\(width) AS bigint)"
         case .keyHash(let count):
             let key = try ChecksumExpressions.sourceRow(Array(columns.prefix(keyCount)))
@@ -155,7 +156,7 @@ struct PartitionChecksums {
     /// The PostgreSQL partition of a row of the target table aliased `t`.
     func targetPartition() -> String {
         switch scheme {
-        case .keyRanges(let width):
+        case .keyRanges(let width, _):
             return "t.\(PostgresIdentifier.quote(columns[0].targetName))::bigint / \(width)::bigint"
         case .keyHash(let count):
             let key = ChecksumExpressions.targetRow(Array(columns.prefix(keyCount)))
@@ -165,58 +166,62 @@ struct PartitionChecksums {
 
     // MARK: Comparing
 
-    /// Runs both scans at once and compares them partition by partition.
-    func compare() async throws -> Outcome {
-        let sourceTable = try TDSLiteral.qualifiedIdentifier(table.source.schema, table.source.table)
-        let targetTable = PostgresIdentifier.qualified(schema: table.targetSchema, table.targetTable)
-        let sourceSQL: String
-        let targetSQL: String
-        if ordered {
-            let keys = Array(columns.prefix(keyCount))
-            let sourceKeys = try keys.enumerated().map { "\(try TDSLiteral.identifier($1.sourceName)) AS k\($0)" }.joined(separator: ", ")
-            let sourceOrder = keys.indices.map { "k\($0)" }.joined(separator: ", ")
-            sourceSQL = """
-                SELECT p, COUNT_BIG(*), HASHBYTES('MD5', CAST((STRING_AGG(r, N'') WITHIN GROUP (ORDER BY \(sourceOrder))) COLLATE \(ChecksumExpressions.utf8Collation) AS varchar(max))) FROM (
-                SELECT \(try sourcePartition()) AS p, \(sourceKeys), \(try ChecksumExpressions.sourceRowText(columns)) AS r FROM \(sourceTable)
-                ) AS x GROUP BY p
-                """
-            let targetKeys = keys.enumerated().map { "t.\(PostgresIdentifier.quote($1.targetName)) AS k\($0)" }.joined(separator: ", ")
-            let targetOrder = keys.indices.map { "k\($0) NULLS FIRST" }.joined(separator: ", ")
-            targetSQL = """
-                SELECT p::text, count(*)::text, md5(string_agg(r, '' ORDER BY \(targetOrder))) FROM (
-                SELECT \(targetPartition()) AS p, \(targetKeys), \(ChecksumExpressions.targetRow(columns)) AS r FROM \(targetTable) AS t
-                ) AS x GROUP BY p
-                """
+    /// One scan's share of a table cut by key ranges: whole partitions, and the keys they hold.
+    struct Slice: Sendable {
+        var partitions: ClosedRange<Int64>
+        var keys: ClosedRange<Int64>
+        /// Whether rows with a NULL key are counted here (the first slice).
+        var includesNullKey: Bool
+    }
+
+    /// Cuts the partitions into at most `count` slices of whole, consecutive partitions (at least
+    /// two each), so that several scans per side can run at once, each on its own connections.
+    /// `[]` when the table is not cut: partitions by key hash (a slice would rescan the table), an
+    /// empty table, or too few partitions.
+    func slices(_ count: Int) -> [Slice] {
+        guard count > 1, case .keyRanges(let width, let span?) = scheme else { return [] }
+        let first = Int128(span.lowerBound / width)
+        let total = Int128(span.upperBound / width) - first + 1
+        let sliceCount = min(Int128(count), total / 2)
+        guard sliceCount > 1 else { return [] }
+        return (0..<sliceCount).map { index in
+            let low = Int64(first + total * index / sliceCount)
+            let high = Int64(first + total * (index + 1) / sliceCount - 1)
+            let keys = Self.keyRange(partition: low, width: width, keys: span).lowerBound...Self.keyRange(partition: high, width: width, keys: span).upperBound
+            return Slice(partitions: low...high, keys: keys, includesNullKey: index == 0)
+        }
+    }
+
+    /// Runs the scans of both sides at once and compares them partition by partition: one scan per
+    /// side on this comparison's own connections, or, cut into ``slices(_:)``, one more per pair of
+    /// `sliceConnections`.
+    func compare(sliceConnections: [(source: TDSConnection, target: PostgresConnection)] = []) async throws -> Outcome {
+        let slices = slices(sliceConnections.count + 1)
+        var readsInKeyOrder = false
+        if ordered, case .keyRanges(_, _?) = scheme { readsInKeyOrder = try await targetIsStoredInKeyOrder() }
+        var scans: [(source: TDSConnection, target: PostgresConnection, sourceSQL: String, targetSQL: String)] = []
+        if slices.isEmpty {
+            scans.append((source, target, try sourceSQL(slice: nil), try targetSQL(slice: nil, readsInKeyOrder: readsInKeyOrder)))
         } else {
-            sourceSQL = """
-                SELECT p, COUNT_BIG(*), SUM(CAST(h AS decimal(38,0))) FROM (
-                SELECT \(try sourcePartition()) AS p, \(try ChecksumExpressions.sourceRowHash(columns)) AS h FROM \(sourceTable)
-                ) AS r GROUP BY p
-                """
-            targetSQL = """
-                SELECT p::text, count(*)::text, sum(h)::text FROM (
-                SELECT \(targetPartition()) AS p, \(ChecksumExpressions.targetRowHash(columns)) AS h FROM \(targetTable) AS t
-                ) AS r GROUP BY p
-                """
-        }
-        async let targetRows = target.query(targetSQL)
-        let sourceRows = try await source.query(sourceSQL)
-        var sourceTotals: [Int64?: Totals] = [:]
-        for row in sourceRows {
-            let sum: String
-            switch row[2] {
-            case .bytes(let hash): sum = hash.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
-            case .decimal(let decimal): sum = decimal.description
-            case let other: sum = other.int64Value.map(String.init) ?? "\(other)"
+            for (connections, slice) in zip([(source, target)] + sliceConnections, slices) {
+                scans.append((connections.0, connections.1, try sourceSQL(slice: slice), try targetSQL(slice: slice, readsInKeyOrder: readsInKeyOrder)))
             }
-            sourceTotals[row[0].int64Value] = Totals(rows: row[1].int64Value ?? 0, sum: CanonicalValue.trimmedDecimal(sum))
         }
+        var sourceTotals: [Int64?: Totals] = [:]
         var targetTotals: [Int64?: Totals] = [:]
-        for row in try await targetRows {
-            let partition = try row.decode(String?.self, at: 0).flatMap { Int64($0) }
-            targetTotals[partition] = Totals(
-                rows: Int64(try row.decode(String.self, at: 1)) ?? 0,
-                sum: CanonicalValue.trimmedDecimal(try row.decode(String?.self, at: 2) ?? "0"))
+        try await withThrowingTaskGroup(of: (source: [Int64?: Totals], target: [Int64?: Totals]).self) { group in
+            for scan in scans {
+                group.addTask {
+                    async let targetRows = scan.target.query(scan.targetSQL)
+                    let sourceRows = try await scan.source.query(scan.sourceSQL)
+                    return (Self.sourceTotals(sourceRows), try Self.targetTotals(try await targetRows))
+                }
+            }
+            // Slices hold disjoint partitions.
+            for try await totals in group {
+                sourceTotals.merge(totals.source) { first, _ in first }
+                targetTotals.merge(totals.target) { first, _ in first }
+            }
         }
         var outcome = Outcome(partitions: 0, mismatched: [], sourceRows: 0, targetRows: 0, matchedRows: 0)
         let partitions = Set(sourceTotals.keys).union(targetTotals.keys)
@@ -236,6 +241,148 @@ struct PartitionChecksums {
         return outcome
     }
 
+    /// The T-SQL scan of the whole table, or of `slice`: each partition's number, row count and checksum.
+    func sourceSQL(slice: Slice?) throws -> String {
+        let sourceTable = try TDSLiteral.qualifiedIdentifier(table.source.schema, table.source.table)
+        let keyColumn = try TDSLiteral.identifier(columns[0].sourceName)
+        let filter = slice.map { " WHERE " + Self.sourceKeyCondition(keyColumn, $0.keys, orNull: $0.includesNullKey) } ?? ""
+        if ordered {
+            let keys = Array(columns.prefix(keyCount))
+            let sourceKeys = try keys.enumerated().map { "\(try TDSLiteral.identifier($1.sourceName)) AS k\($0)" }.joined(separator: ", ")
+            let sourceOrder = keys.indices.map { "k\($0)" }.joined(separator: ", ")
+            return """
+                SELECT p, COUNT_BIG(*), HASHBYTES('MD5', CAST((STRING_AGG(r, N'') WITHIN GROUP (ORDER BY \(sourceOrder))) COLLATE \(ChecksumExpressions.utf8Collation) AS varchar(max))) FROM (
+                SELECT \(try sourcePartition()) AS p, \(sourceKeys), \(try ChecksumExpressions.sourceRowText(columns)) AS r FROM \(sourceTable)\(filter)
+                ) AS x GROUP BY p
+                """
+        }
+        return """
+            SELECT p, COUNT_BIG(*), SUM(CAST(h AS decimal(38,0))) FROM (
+            SELECT \(try sourcePartition()) AS p, \(try ChecksumExpressions.sourceRowHash(columns)) AS h FROM \(sourceTable)\(filter)
+            ) AS r GROUP BY p
+            """
+    }
+
+    /// The PostgreSQL scan of the whole table, or of `slice`, giving what ``sourceSQL(slice:)`` gives.
+    func targetSQL(slice: Slice?, readsInKeyOrder: Bool) throws -> String {
+        let targetTable = PostgresIdentifier.qualified(schema: table.targetSchema, table.targetTable)
+        let keyColumn = "t." + PostgresIdentifier.quote(columns[0].targetName)
+        let filter = slice.map { " WHERE " + Self.targetKeyCondition(keyColumn, $0.keys, orNull: $0.includesNullKey) } ?? ""
+        if ordered {
+            if readsInKeyOrder, case .keyRanges(let width, let span?) = scheme {
+                return Self.partitionByPartitionSQL(
+                    table: targetTable, key: columns[0].targetName, row: ChecksumExpressions.targetRow(columns),
+                    width: width, keys: span, partitions: slice?.partitions ?? (span.lowerBound / width)...(span.upperBound / width))
+            }
+            let keys = Array(columns.prefix(keyCount))
+            let targetKeys = keys.enumerated().map { "t.\(PostgresIdentifier.quote($1.targetName)) AS k\($0)" }.joined(separator: ", ")
+            let targetOrder = keys.indices.map { "k\($0) NULLS FIRST" }.joined(separator: ", ")
+            return """
+                SELECT p::text, count(*)::text, md5(string_agg(r, '' ORDER BY \(targetOrder))) FROM (
+                SELECT \(targetPartition()) AS p, \(targetKeys), \(ChecksumExpressions.targetRow(columns)) AS r FROM \(targetTable) AS t\(filter)
+                ) AS x GROUP BY p
+                """
+        }
+        return """
+            SELECT p::text, count(*)::text, sum(h)::text FROM (
+            SELECT \(targetPartition()) AS p, \(ChecksumExpressions.targetRowHash(columns)) AS h FROM \(targetTable) AS t\(filter)
+            ) AS r GROUP BY p
+            """
+    }
+
+    /// Partition totals from the source's scan rows.
+    static func sourceTotals(_ rows: [TDSRow]) -> [Int64?: Totals] {
+        var totals: [Int64?: Totals] = [:]
+        for row in rows {
+            let sum: String
+            switch row[2] {
+            case .bytes(let hash): sum = hash.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+            case .decimal(let decimal): sum = decimal.description
+            case let other: sum = other.int64Value.map(String.init) ?? "\(other)"
+            }
+            totals[row[0].int64Value] = Totals(rows: row[1].int64Value ?? 0, sum: CanonicalValue.trimmedDecimal(sum))
+        }
+        return totals
+    }
+
+    /// Partition totals from the target's scan rows.
+    static func targetTotals(_ rows: PostgresRows) throws -> [Int64?: Totals] {
+        var totals: [Int64?: Totals] = [:]
+        for row in rows {
+            let partition = try row.decode(String?.self, at: 0).flatMap { Int64($0) }
+            totals[partition] = Totals(
+                rows: Int64(try row.decode(String.self, at: 1)) ?? 0,
+                sum: CanonicalValue.trimmedDecimal(try row.decode(String?.self, at: 2) ?? "0"))
+        }
+        return totals
+    }
+
+    /// `key` within `keys` in T-SQL (an open end, `Int64.min`/`max`, is left unbounded), or NULL when `orNull`.
+    static func sourceKeyCondition(_ key: String, _ keys: ClosedRange<Int64>, orNull: Bool) -> String {
+        var bounds: [String] = []
+        if keys.lowerBound > .min { bounds.append("\(key) >= CAST(\(keys.lowerBound) AS bigint)") }
+        if keys.upperBound < .max { bounds.append("\(key) <= CAST(\(keys.upperBound) AS bigint)") }
+        let range = bounds.isEmpty ? "\(key) IS NOT NULL" : bounds.joined(separator: " AND ")
+        return orNull ? "(\(range) OR \(key) IS NULL)" : "(\(range))"
+    }
+
+    /// `key` within `keys` in PostgreSQL, as ``sourceKeyCondition(_:_:orNull:)``.
+    static func targetKeyCondition(_ key: String, _ keys: ClosedRange<Int64>, orNull: Bool) -> String {
+        var bounds: [String] = []
+        if keys.lowerBound > .min { bounds.append("\(key) >= \(keys.lowerBound)") }
+        if keys.upperBound < .max { bounds.append("\(key) <= \(keys.upperBound)") }
+        let range = bounds.isEmpty ? "\(key) IS NOT NULL" : bounds.joined(separator: " AND ")
+        return orNull ? "(\(range) OR \(key) IS NULL)" : "(\(range))"
+    }
+
+    /// Whether the target's rows lie on disk nearly in key order (`pg_stats.correlation` of the
+    /// key column at least ``minimumKeyCorrelation``, as after a load in key order), the key column
+    /// is `NOT NULL` and leads an index — then reading each partition by an index range hands the
+    /// ordered aggregate rows already in order, which costs PostgreSQL far less than sorting the
+    /// table by partition and each partition by key. Without statistics (never analyzed), or with
+    /// rows scattered, a range read would jump around the table: the one-scan form is kept.
+    func targetIsStoredInKeyOrder() async throws -> Bool {
+        let key = columns[0].targetName
+        let rows = try await target.query("""
+            SELECT a.attnotnull,
+                   EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = a.attrelid AND i.indkey[0] = a.attnum),
+                   (SELECT abs(s.correlation)::float8 FROM pg_stats s WHERE s.schemaname = $2 AND s.tablename = $3 AND s.attname = a.attname)
+            FROM pg_attribute a WHERE a.attrelid = to_regclass($1) AND a.attname = $4
+            """, [.text(PostgresIdentifier.qualified(schema: table.targetSchema, table.targetTable)), .text(table.targetSchema), .text(table.targetTable), .text(key)])
+        guard let row = rows.first, try row.decode(Bool.self, at: 0), try row.decode(Bool.self, at: 1),
+              let correlation = try row.decode(Double?.self, at: 2) else { return false }
+        return correlation >= Self.minimumKeyCorrelation
+    }
+
+    /// How closely the target's physical row order must follow the key for partitions to be read
+    /// by index ranges (see ``targetIsStoredInKeyOrder()``).
+    static let minimumKeyCorrelation = 0.9
+
+    /// The target's partition checksums read partition by partition: each partition's rows by an
+    /// index range on `key`, hashed in key order exactly as the one-scan form does. `partitions`
+    /// are numbers of `key / width` within the span `keys`; the span's first and last are open-ended, so a row written
+    /// outside the span since it was measured is still counted (in a partition the source numbers
+    /// differently, so it is re-read and reported rather than missed).
+    static func partitionByPartitionSQL(table: String, key: String, row: String, width: Int64, keys: ClosedRange<Int64>, partitions: ClosedRange<Int64>) -> String {
+        var numbers: [String] = []
+        var lows: [String] = []
+        var highs: [String] = []
+        for partition in partitions {
+            let range = keyRange(partition: partition, width: width, keys: keys)
+            numbers.append(String(partition))
+            lows.append(String(range.lowerBound))
+            highs.append(String(range.upperBound))
+        }
+        let quotedKey = "t." + PostgresIdentifier.quote(key)
+        return """
+            SELECT g.p::text, a.n::text, a.h FROM unnest('{\(numbers.joined(separator: ","))}'::bigint[], '{\(lows.joined(separator: ","))}'::bigint[], '{\(highs.joined(separator: ","))}'::bigint[]) AS g(p, lo, hi)
+            CROSS JOIN LATERAL (
+            SELECT count(*) AS n, md5(string_agg(x.r, '' ORDER BY x.k0)) AS h FROM (
+            SELECT \(quotedKey) AS k0, \(row) AS r FROM \(table) AS t WHERE \(quotedKey) BETWEEN g.lo AND g.hi
+            ) AS x) AS a WHERE a.n > 0
+            """
+    }
+
     // MARK: Drilling down
 
     /// `WHERE` conditions (T-SQL, PostgreSQL over alias `t`) selecting the rows of `partitions`;
@@ -246,10 +393,10 @@ struct PartitionChecksums {
             guard partitions.count <= 1_000 else { return nil }
             let list = partitions.compactMap { $0 }.map(String.init).joined(separator: ", ")
             return ("\(try sourcePartition()) IN (\(list))", "\(targetPartition()) IN (\(list))")
-        case .keyRanges(let width):
+        case .keyRanges(let width, let keys):
             var ranges: [ClosedRange<Int64>] = []
-            for partition in partitions.compactMap({ $0 }) {
-                let range = Self.keyRange(partition: partition, width: width)
+            for partition in partitions.compactMap({ $0 }).sorted() {
+                let range = Self.keyRange(partition: partition, width: width, keys: keys)
                 if let last = ranges.last, Int128(range.lowerBound) <= Int128(last.upperBound) + 1 {
                     ranges[ranges.count - 1] = last.lowerBound...max(last.upperBound, range.upperBound)
                 } else {
@@ -259,8 +406,8 @@ struct PartitionChecksums {
             guard ranges.count <= 200 else { return nil }
             let sourceKey = try TDSLiteral.identifier(columns[0].sourceName)
             let targetKey = "t." + PostgresIdentifier.quote(columns[0].targetName)
-            var sourceConditions = ranges.map { "\(sourceKey) BETWEEN CAST(\($0.lowerBound) AS bigint) AND CAST(\($0.upperBound) AS bigint)" }
-            var targetConditions = ranges.map { "\(targetKey) BETWEEN \($0.lowerBound) AND \($0.upperBound)" }
+            var sourceConditions = ranges.map { Self.sourceKeyCondition(sourceKey, $0, orNull: false) }
+            var targetConditions = ranges.map { Self.targetKeyCondition(targetKey, $0, orNull: false) }
             if partitions.contains(where: { $0 == nil }) {
                 sourceConditions.append("\(sourceKey) IS NULL")
                 targetConditions.append("\(targetKey) IS NULL")
@@ -270,12 +417,19 @@ struct PartitionChecksums {
     }
 
     /// The keys `key / width` (truncated toward zero) maps to `partition`: partition 0 holds
-    /// `-(width-1)…width-1`, the others `width` values each.
-    static func keyRange(partition: Int64, width: Int64) -> ClosedRange<Int64> {
+    /// `-(width-1)…width-1`, the others `width` values each. With the key span `keys` the scheme was
+    /// chosen for, the first and last partitions of the span are open-ended, as the target's
+    /// partition-by-partition read counts them: re-reading one of them also covers keys written
+    /// beyond the span since.
+    static func keyRange(partition: Int64, width: Int64, keys: ClosedRange<Int64>? = nil) -> ClosedRange<Int64> {
         let k = Int128(partition)
         let w = Int128(width)
-        let (low, high): (Int128, Int128) =
+        var (low, high): (Int128, Int128) =
             k > 0 ? (k * w, k * w + w - 1) : k < 0 ? (k * w - (w - 1), k * w) : (-(w - 1), w - 1)
+        if let keys {
+            if partition <= keys.lowerBound / width { low = Int128(Int64.min) }
+            if partition >= keys.upperBound / width { high = Int128(Int64.max) }
+        }
         return Int64(clamping: low)...Int64(clamping: high)
     }
 }

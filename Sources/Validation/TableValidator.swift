@@ -52,16 +52,32 @@ public struct TableValidator: Sendable {
         }
     }
 
+    /// Opens one more pair of connections (the source's in the source database), for the checksum
+    /// scans of a table cut into slices. The validator closes what it opens.
+    public typealias ConnectionOpener = @Sendable () async throws -> (source: TDSConnection, target: PostgresConnection)
+
     private let source: TDSConnection
     private let target: PostgresConnection
     private let settings: Settings
+    private let scansPerSide: Int
+    private let openConnections: ConnectionOpener?
     private let logger: Logger
 
     /// Makes a validator over two open connections: the source's in the source database.
-    public init(source: TDSConnection, target: PostgresConnection, settings: Settings = Settings(), logger: Logger) {
+    ///
+    /// With `scansPerSide` above 1 and `openConnections`, a table with a single integer key has its
+    /// checksum scans cut into up to that many key ranges per side, run at once on connections
+    /// opened for the table, so that each server puts several cores to one large table (PostgreSQL
+    /// does not run an ordered aggregate in parallel by itself).
+    public init(
+        source: TDSConnection, target: PostgresConnection, settings: Settings = Settings(), scansPerSide: Int = 1,
+        openConnections: ConnectionOpener? = nil, logger: Logger
+    ) {
         self.source = source
         self.target = target
         self.settings = settings
+        self.scansPerSide = max(1, scansPerSide)
+        self.openConnections = openConnections
         self.logger = logger
     }
 
@@ -97,7 +113,7 @@ public struct TableValidator: Sendable {
             let partitions = PartitionChecksums(
                 source: source, target: target, table: table, columns: columns, keyCount: keyCount, scheme: scheme,
                 ordered: PartitionChecksums.hashesInKeyOrder(table: table, columns: columns, partitionSize: settings.partitionSize))
-            let outcome = try await partitions.compare()
+            let outcome = try await compareChecksums(partitions)
             checksums = outcome
             logger.debug("partition checksums compared", metadata: ["partitions": "\(outcome.partitions)", "mismatched": "\(outcome.mismatched.count)"])
             if outcome.mismatched.isEmpty {
@@ -157,6 +173,33 @@ public struct TableValidator: Sendable {
             mismatchCount: mismatchCount, mismatches: mismatches, partitions: partitionCount,
             skippedColumns: skipped, duration: ContinuousClock.now - started, method: method, mismatchedPartitions: mismatchedPartitions
         )
+    }
+
+    /// Compares the partition checksums, in slices on extra connections when allowed.
+    private func compareChecksums(_ partitions: PartitionChecksums) async throws -> PartitionChecksums.Outcome {
+        guard let openConnections, scansPerSide > 1 else { return try await partitions.compare() }
+        let extra = max(0, partitions.slices(scansPerSide).count - 1)
+        var opened: [(source: TDSConnection, target: PostgresConnection)] = []
+        do {
+            // Opened at once: the logins would otherwise add up before the first scan starts.
+            try await withThrowingTaskGroup(of: (source: TDSConnection, target: PostgresConnection).self) { group in
+                for _ in 0..<extra { group.addTask { try await openConnections() } }
+                for try await connections in group { opened.append(connections) }
+            }
+            let outcome = try await partitions.compare(sliceConnections: opened)
+            await Self.close(opened)
+            return outcome
+        } catch {
+            await Self.close(opened)
+            throw error
+        }
+    }
+
+    private static func close(_ connections: [(source: TDSConnection, target: PostgresConnection)]) async {
+        for connection in connections {
+            await connection.source.close()
+            await connection.target.close()
+        }
     }
 
     /// Reads both sides (restricted by `filter`, if any) in key order, `partitionSize` rows at a

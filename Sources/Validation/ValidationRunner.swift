@@ -4,7 +4,8 @@ import Postgres
 import Synchronization
 
 /// Validates many tables with a few workers, each on its own source and target connection
-/// (`ValidationSettings.ThreadCount`).
+/// (`ValidationSettings.ThreadCount`). With fewer tables than workers, the spare ones cut each
+/// table's checksum scans into key ranges run at once (``TableValidator``'s `scansPerSide`).
 public struct ValidationRunner: Sendable {
     private let source: TDSConnection.Configuration
     private let targetURL: String
@@ -25,12 +26,27 @@ public struct ValidationRunner: Sendable {
     /// (a query error) is reported as not validated with the error, and the others go on.
     public func run(_ tables: [ValidationTable]) async throws -> [TableValidationResult] {
         let shared = SharedProgress()
+        let tableWorkers = min(workers, tables.count)
+        let scansPerSide = tableWorkers == 0 ? 1 : workers / tableWorkers
+        let source = source
+        let targetURL = targetURL
+        let logger = logger
+        let openConnections: TableValidator.ConnectionOpener = {
+            let sourceConnection = try await TDSConnection.connect(configuration: source, logger: logger)
+            do {
+                return (sourceConnection, try await PostgresConnection.connect(url: targetURL, logger: logger))
+            } catch {
+                await sourceConnection.close()
+                throw error
+            }
+        }
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<min(workers, tables.count) {
+            for _ in 0..<tableWorkers {
                 group.addTask {
-                    let sourceConnection = try await TDSConnection.connect(configuration: source, logger: logger)
-                    let targetConnection = try await PostgresConnection.connect(url: targetURL, logger: logger)
-                    let validator = TableValidator(source: sourceConnection, target: targetConnection, settings: settings, logger: logger)
+                    let (sourceConnection, targetConnection) = try await openConnections()
+                    let validator = TableValidator(
+                        source: sourceConnection, target: targetConnection, settings: settings, scansPerSide: scansPerSide,
+                        openConnections: openConnections, logger: logger)
                     while true {
                         let index = shared.next.add(1, ordering: .relaxed).oldValue
                         guard index < tables.count else {

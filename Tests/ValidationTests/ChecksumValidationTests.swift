@@ -3,6 +3,7 @@ import FerryTestSupport
 import FreeTDS
 import Logging
 import Postgres
+import Synchronization
 import Testing
 import Validation
 
@@ -21,7 +22,7 @@ import Validation
     /// types in a fresh PostgreSQL schema, runs `sourceLoad` and `targetLoad`, then `body`.
     static func withTable(
         database: String, columns: [Column], keyCount: Int = 1, sourceLoad: String, targetLoad: (String) -> String,
-        _ body: @Sendable (TDSConnection, PostgresConnection, String, ValidationTable) async throws -> Void
+        _ body: @Sendable (TDSConnection, PostgresConnection, String, ValidationTable, @escaping TableValidator.ConnectionOpener) async throws -> Void
     ) async throws {
         let types = try columns.map { try SQLServerDataType(declaration: $0.declaration) }
         let key = columns.prefix(keyCount).map(\.name).joined(separator: ", ")
@@ -46,8 +47,14 @@ import Validation
             let table = try ValidationTable(
                 source: TableIdentity(database: database, schema: "dbo", table: "T"), targetSchema: schema, targetTable: "t",
                 keyColumns: Array(pairs.prefix(keyCount)), valueColumns: Array(pairs.dropFirst(keyCount)))
+            let configuration = emulator.configuration(database: database)
+            let openConnections: TableValidator.ConnectionOpener = {
+                let source = try await TDSConnection.connect(configuration: configuration, logger: Self.logger)
+                let target = try await PostgresConnection.connect(url: try TestPostgres.url(), logger: Self.logger)
+                return (source, target)
+            }
             do {
-                try await body(source, target, schema, table)
+                try await body(source, target, schema, table, openConnections)
             } catch {
                 _ = try? await target.execute("DROP SCHEMA \(schema) CASCADE")
                 throw error
@@ -132,7 +139,7 @@ import Validation
         let targetLoad = "INSERT INTO t VALUES " + rows.map { row in
             "(\(row.key), " + row.values.map(\.1).joined(separator: ", ") + ")"
         }.joined(separator: ", ")
-        try await Self.withTable(database: "AllTypes", columns: columns, sourceLoad: sourceLoad, targetLoad: { _ in targetLoad }) { source, target, schema, allColumns in
+        try await Self.withTable(database: "AllTypes", columns: columns, sourceLoad: sourceLoad, targetLoad: { _ in targetLoad }) { source, target, schema, allColumns, _ in
             // With the (max) columns partitions are checksummed per row; without them, in key order.
             var withoutLargeObjects = allColumns
             withoutLargeObjects.valueColumns.removeAll { $0.type.isLargeObject }
@@ -215,15 +222,43 @@ import Validation
         FROM generate_series(0, 49999) n;
         """
 
-    @Test("one changed value in one column of one row of 50,000 is found and its key reported, for each type")
-    func singleChangeAmongFiftyThousand() async throws {
-        try await Self.withTable(database: "Wide", columns: Self.wideColumns, sourceLoad: Self.wideSource, targetLoad: { _ in Self.wideTarget }) { source, target, schema, table in
-            let validator = TableValidator(source: source, target: target, settings: .init(partitionSize: 5_000), logger: Self.logger)
+    /// Index scans of the target table so far, flushed from this session's statistics.
+    static func indexScans(_ target: PostgresConnection, schema: String) async throws -> Int64 {
+        _ = try await target.query("SELECT pg_stat_force_next_flush()")
+        _ = try await target.query("SELECT pg_stat_clear_snapshot()")
+        let rows = try await target.query("SELECT coalesce(idx_scan, 0) FROM pg_stat_user_tables WHERE schemaname = $1 AND relname = 't'", [.text(schema)])
+        return try rows.first?.decode(Int64.self, at: 0) ?? 0
+    }
+
+    /// Run with the target read in one scan (no statistics yet) and, once analyzed (rows stored in
+    /// key order), partition by partition through the primary key; each both as one scan per side
+    /// and cut into three key ranges scanned at once.
+    @Test(
+        "one changed value in one column of one row of 50,000 is found and its key reported, for each type",
+        arguments: [(false, 1), (true, 1), (false, 3), (true, 3)])
+    func singleChangeAmongFiftyThousand(targetAnalyzed: Bool, scansPerSide: Int) async throws {
+        try await Self.withTable(database: "Wide", columns: Self.wideColumns, sourceLoad: Self.wideSource, targetLoad: { _ in Self.wideTarget }) { source, target, schema, table, openConnections in
+            if targetAnalyzed { try await target.execute("ANALYZE \(schema).t") }
+            let opened = Mutex(0)
+            let validator = TableValidator(
+                source: source, target: target, settings: .init(partitionSize: 5_000), scansPerSide: scansPerSide,
+                openConnections: {
+                    opened.withLock { $0 += 1 }
+                    return try await openConnections()
+                }, logger: Self.logger)
+            let scansBefore = try await Self.indexScans(target, schema: schema)
             let equal = try await validator.validate(table)
+            let scans = try await Self.indexScans(target, schema: schema) - scansBefore
             #expect(equal.method == .partitionChecksums)
             #expect(equal.state == .validated, "\(equal.mismatches.prefix(5))")
             #expect(equal.sourceRows == 50_000 && equal.matchedRows == 50_000)
             #expect(equal.partitions >= 10 && equal.mismatchedPartitions == 0)
+            #expect(opened.withLock { $0 } == scansPerSide - 1)
+            // Partition by partition: one index range per partition (plus min/max of the key). Only
+            // this session's scans are counted at once, so the form is checked without slices.
+            if scansPerSide == 1 {
+                #expect(targetAnalyzed ? scans >= Int64(equal.partitions) : scans <= 2, "\(scans) index scans")
+            }
 
             let changes: [(column: String, key: Int, set: String)] = [
                 ("Name", 777, "name = 'Grusse 777'"),
@@ -266,7 +301,7 @@ import Validation
         let regions = ["Nord", "Süd", "東", "west"]
         let sourceLoad = "INSERT INTO dbo.T VALUES " + regions.flatMap { region in (1...500).map { "(N'\(region)', \($0), 'n\($0)')" } }.joined(separator: ", ")
         let targetLoad = "INSERT INTO t VALUES " + regions.flatMap { region in (1...500).map { "('\(region)', \($0), 'n\($0)')" } }.joined(separator: ", ")
-        try await Self.withTable(database: "Regions", columns: columns, keyCount: 2, sourceLoad: sourceLoad, targetLoad: { _ in targetLoad }) { source, target, schema, table in
+        try await Self.withTable(database: "Regions", columns: columns, keyCount: 2, sourceLoad: sourceLoad, targetLoad: { _ in targetLoad }) { source, target, schema, table, _ in
             let validator = TableValidator(source: source, target: target, settings: .init(partitionSize: 200), logger: Self.logger)
             let equal = try await validator.validate(table)
             #expect(equal.method == .partitionChecksums)
@@ -297,7 +332,7 @@ import Validation
         ]
         let sourceLoad = "INSERT INTO dbo.T VALUES (1, '2024-01-01 10:00:00.123 +05:45', '23:59:59.9999999', N'ä'), (2, '0001-01-01 00:00:00 -12:00', '00:00:00', NULL), (3, NULL, NULL, N'c')"
         let targetLoad = "INSERT INTO t VALUES (1, '2024-01-01 10:00:00.123+05:45', '23:59:59.999999', 'ä'), (2, '0001-01-01 00:00:00-12:00', '00:00:00', NULL), (3, NULL, NULL, 'c')"
-        try await Self.withTable(database: "Stamps", columns: columns, sourceLoad: sourceLoad, targetLoad: { _ in targetLoad }) { source, target, schema, table in
+        try await Self.withTable(database: "Stamps", columns: columns, sourceLoad: sourceLoad, targetLoad: { _ in targetLoad }) { source, target, schema, table, _ in
             let validator = TableValidator(source: source, target: target, logger: Self.logger)
             let equal = try await validator.validate(table)
             guard case .rowByRow(let reason) = equal.method else {
@@ -318,7 +353,7 @@ import Validation
         try await Self.withTable(
             database: "Retyped", columns: columns, sourceLoad: "INSERT INTO dbo.T VALUES (1, 12.50), (2, NULL)",
             targetLoad: { _ in "ALTER TABLE t ALTER COLUMN amount TYPE numeric(12,4); INSERT INTO t VALUES (1, 12.5), (2, NULL)" }
-        ) { source, target, _, table in
+        ) { source, target, _, table, _ in
             let result = try await TableValidator(source: source, target: target, logger: Self.logger).validate(table)
             #expect(result.method == .rowByRow(reason: "target column amount is numeric(12,4), not numeric(10,2) as Ferry maps decimal(10,2)"))
             #expect(result.state == .validated, "\(result.mismatches)")
