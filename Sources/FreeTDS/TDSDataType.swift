@@ -53,7 +53,10 @@ public struct TDSDataType: RawRepresentable, Hashable, Sendable, CustomStringCon
     public static let dateTime = TDSDataType(rawValue: 61)
     /// `float` (SYBFLT8).
     public static let float = TDSDataType(rawValue: 62)
-    /// `sql_variant` (SYBVARIANT); not decoded.
+    /// `sql_variant` (SYBVARIANT). db-lib does not report a value's base type, so a value arrives
+    /// as `.bytes`: the base value laid out as db-lib lays out that base type (see
+    /// ``TDSValue/init(decoding:as:)-(UnsafeRawBufferPointer?,_)``); decode it with the base type
+    /// `SQL_VARIANT_PROPERTY(col, 'BaseType')` reports.
     public static let variant = TDSDataType(rawValue: 98)
     /// `ntext` (SYBNTEXT).
     public static let nText = TDSDataType(rawValue: 99)

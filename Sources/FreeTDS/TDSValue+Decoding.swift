@@ -9,8 +9,21 @@ extension TDSValue {
     ///     (days since 1900-01-01, 1/300 s), `DBDATETIME4`, `DBDATETIMEALL` (100 ns time, days since
     ///     1900-01-01, offset minutes), GUID bytes in SQL Server's mixed-endian order, and text already
     ///     converted by FreeTDS to the client charset (UTF-8).
+    ///
+    ///   A `sql_variant` column (``TDSDataType/variant``) decodes to `.bytes`, the buffer db-lib
+    ///   holds for the value's base type, because db-lib's API does not say which base type a row
+    ///   holds. Decoding those bytes again with the base type (`SQL_VARIANT_PROPERTY(col,
+    ///   'BaseType')`) gives the value for the fixed-size numbers, `bit`, `money`, `smallmoney`,
+    ///   `datetime`, `smalldatetime`, `date`, `time`, `datetime2`, `datetimeoffset`,
+    ///   `uniqueidentifier`, `binary` and `varbinary`. Two base types cannot be read this way with
+    ///   FreeTDS 1.3.17: `decimal`/`numeric` (db-lib holds a `DBNUMERIC` but reports the wire
+    ///   length, which cuts off its magnitude) and, in practice, the character types: once a row
+    ///   of a result set held a character base type, FreeTDS keeps that character conversion for
+    ///   the column and converts later non-character values of the same column as text. Select
+    ///   those base types separately (`CAST(col AS nvarchar(max))`) and keep them out of the raw
+    ///   column, as the source's `ColumnProjection` does.
     /// - Throws: ``TDSError/Code-swift.struct/decodingFailed`` when the bytes do not fit the type or the
-    ///   type is not supported (`sql_variant`, CLR types).
+    ///   type is not supported (CLR types).
     public init(decoding bytes: UnsafeRawBufferPointer?, as type: TDSDataType) throws(TDSError) {
         guard let bytes else {
             self = .null
@@ -95,6 +108,9 @@ struct TDSValueDecoder {
             return .uniqueIdentifier(guid)
         case .date, .time, .dateTime2, .dateTimeOffset:
             return try dateTimeAll()
+        case .variant:
+            // The base value's db-lib buffer; only the base type (not known here) says its layout.
+            return .bytes(Array(bytes))
         default:
             throw TDSError(.decodingFailed, "values of SQL Server type \(type) (db-lib type \(type.rawValue)) are not supported")
         }

@@ -23,7 +23,11 @@ extension ColumnValue {
         case .bytes(let bytes): return Self.hex(bytes)
         case .string(let value): return value
         case .spatial(let srid, let wkb): return Self.hex(Self.extendedWellKnownBinary(srid: srid, wkb))
-        case .variant(let base, let value): return value.postgreSQLText(as: base)
+        case .variant(let base, let value):
+            // jsonb: the object the event carries ({"type": "decimal(10,2)", "value": "12.34"}).
+            // Encoding cannot fail for a variant decoded from an event (decoding checks the same
+            // rules); were it to, the base value's text makes PostgreSQL refuse the row.
+            return (try? EnvelopeCodec.encodeColumnValue(self, as: Self.variantType)) ?? value.postgreSQLText(as: base)
         }
     }
 
@@ -55,6 +59,9 @@ extension ColumnValue {
         }
         return true
     }
+
+    /// `sql_variant`, the column type a variant value is encoded as.
+    static let variantType = try! SQLServerDataType(.sqlVariant)
 
     /// bytea's hex input form, `\x00ff…`.
     static func hex(_ bytes: [UInt8]) -> String {

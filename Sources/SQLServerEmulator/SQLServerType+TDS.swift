@@ -2,7 +2,7 @@ public import TDSServer
 
 extension SQLServerType {
     /// The TDS type a result column or return value of this type is described with. Types TDS has
-    /// no form for (`rowversion`, `sql_variant`, the CLR types) travel as binary, as their values do.
+    /// no form for (`rowversion`, the CLR types) travel as binary, as their values do.
     public var tdsType: TDSType {
         /// A bounded length within TDS's limit, or nil (`max`) beyond it.
         func bounded(_ limit: Int) -> Int? {
@@ -39,8 +39,7 @@ extension SQLServerType {
         case .uniqueidentifier: return .uniqueIdentifier
         case .xml: return .xml
         case .rowversion: return .binary(length: 8)
-        // No SSVARIANT encoder: a sql_variant column travels as its value's text.
-        case .sqlVariant: return .nVarChar(maxLength: 4000)
+        case .sqlVariant: return .variant
         case .hierarchyid, .geography, .geometry: return .varBinary(maxLength: nil)
         }
     }
@@ -76,6 +75,7 @@ extension SQLServerType {
         case .text: self = SQLServerType(.text)
         case .nText: self = SQLServerType(.ntext)
         case .image: self = SQLServerType(.image)
+        case .variant: self = SQLServerType(.sqlVariant)
         }
     }
 }

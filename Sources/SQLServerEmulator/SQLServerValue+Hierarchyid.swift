@@ -26,14 +26,4 @@ extension SQLServerValue {
         }
         return path
     }
-
-    /// A `sql_variant` from PostgreSQL's text of its stored `jsonb` (see CLRTypesSchema.swift): the
-    /// base-type value as text, which is how the emulator sends a `sql_variant` column (it has no
-    /// TDS `SSVARIANT` encoder).
-    static func variantText(postgresText text: String) -> String? {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
-            let value = object["Value"] as? String
-        else { return nil }
-        return value
-    }
 }

@@ -6,7 +6,20 @@ extension SQLServerValue {
     ///
     /// - Throws: ``SQLServerError`` 8115 when a decimal's text cannot be represented on the wire.
     public func tdsValue(as type: SQLServerType) throws -> TDSWireValue {
+        if type.base == .sqlVariant, !isNull {
+            // A sql_variant column: the value travels with its base type (SSVARIANT).
+            if case .variant(let baseType, let value) = self {
+                return .variant(baseType: baseType.tdsType, value: try value.tdsValue(as: baseType))
+            }
+            guard let baseType = inferredVariantBaseType() else {
+                throw SQLServerError(code: .init(206), severity: 16, message: "Operand type clash: the value \(self) has no sql_variant base type", abortsBatch: true)
+            }
+            return .variant(baseType: baseType.tdsType, value: try tdsValue(as: baseType))
+        }
         switch self {
+        case .variant(let baseType, let value):
+            // A variant in a column of another type (a CAST the engine left to the client).
+            return try value.tdsValue(as: type.base == .sqlVariant ? baseType : type)
         case .null: return .null
         case .bit(let value): return .bit(value)
         case .integer(let value):
@@ -76,6 +89,8 @@ extension SQLServerValue {
             self = .dateTimeOffset(SQLServerDate(daysSinceJanuaryFirst0001: Int(localDays)), SQLServerTime(hundredNanoseconds: localTicks), offsetMinutes: offset)
         case .string(let text): self = .string(text)
         case .bytes(let bytes): self = .binary(bytes)
+        case .variant(let baseType, let value):
+            self = .variant(SQLServerType(tdsType: baseType), SQLServerValue(tdsValue: value))
         case .uniqueIdentifier(let bytes):
             if bytes.count == 16 {
                 let uuid = UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],

@@ -27,6 +27,9 @@ public enum SQLServerValue: Hashable, Sendable, CustomStringConvertible {
     case dateTime(SQLServerDate, SQLServerTime)
     /// datetimeoffset(n): the local date and time and the offset from UTC in minutes.
     case dateTimeOffset(SQLServerDate, SQLServerTime, offsetMinutes: Int)
+    /// sql_variant: a non-NULL value together with its base type (the type
+    /// `SQL_VARIANT_PROPERTY` reports: `decimal(8,2)`, `nvarchar(5)`…).
+    indirect case variant(SQLServerType, SQLServerValue)
 
     /// Whether this is NULL.
     public var isNull: Bool { self == .null }
@@ -47,6 +50,7 @@ public enum SQLServerValue: Hashable, Sendable, CustomStringConvertible {
         case .dateTime(let date, let time): "\(date) \(time)"
         case .dateTimeOffset(let date, let time, let offset):
             "\(date) \(time) \(offset < 0 ? "-" : "+")\(String(format: "%02d:%02d", abs(offset) / 60, abs(offset) % 60))"
+        case .variant(_, let value): value.description
         }
     }
 }
@@ -114,6 +118,7 @@ extension SQLServerValue {
         case .dateTimeOffset(let date, let time, let offset):
             "\(date) \(Self.postgresTime(time)) \(offset < 0 ? "-" : "+")"
                 + String(format: "%02d:%02d", abs(offset) / 60, abs(offset) % 60)
+        case .variant(let type, let value): Self.variantPostgresText(type: type, value: value)
         }
     }
 
@@ -147,7 +152,7 @@ extension SQLServerValue {
         case .binary, .varbinary, .image, .rowversion, .geography, .geometry:
             return decodeHexBytea(text).map { .binary($0) }
         case .sqlVariant:
-            return variantText(postgresText: text).map { .string($0) }
+            return variant(postgresText: text)
         case .hierarchyid:
             // Not SQL Server's [MS-SSCLRT] bit encoding: the path's UTF-8 bytes (docs/types.md).
             return hierarchyidPath(postgresText: text).map { .binary(Array($0.utf8)) }

@@ -154,6 +154,10 @@ extension Translator {
         }
         let text: String
         switch type.base {
+        case _ where value.seventhDigitSQL.flatMap(type.seventhDigitText) != nil:
+            // time(7)/datetime2(7): the exact 7-digit text; expressions are microsecond types and
+            // only the composite keeps 100 ns.
+            text = value.seventhDigitSQL.flatMap(type.seventhDigitText)!
         case .datetimeoffset: text = "sqlserver_catalog.datetimeoffset_text(\(value.sql))"
         case .uniqueidentifier: text = "upper((\(value.sql))::text)"
         case .bit where value.isCondition: text = "(CASE WHEN \(value.sql) THEN '1' WHEN NOT \(value.sql) THEN '0' END)"
@@ -184,7 +188,13 @@ extension Translator {
                 sql: "(CASE WHEN (\(value.sql)) ->> 'BaseType' IN ('binary', 'varbinary') THEN decode(substr(\(text), 3), 'hex') ELSE convert_to(\(text), 'UTF8') END)",
                 type: target.systemType, isNullable: value.isNullable)
         }
-        return convert(TranslatedExpression(sql: text, type: .nvarchar(4000), isNullable: value.isNullable), to: target, style: nil, implicit: implicit)
+        // char and nchar values are kept without their padding (PostgreSQL drops it on ::text);
+        // SQL Server's value has it: to MaxLength bytes, UTF-16 code units for nchar.
+        let maxLength = "((\(value.sql)) ->> 'MaxLength')::integer"
+        let padded = "(CASE (\(value.sql)) ->> 'BaseType' WHEN 'char' THEN rpad(\(text), \(maxLength)) "
+            + "WHEN 'nchar' THEN rpad(\(text), \(maxLength) / 2 - length(regexp_replace(\(text), '[^\\U00010000-\\U0010FFFF]', '', 'g'))) "
+            + "ELSE \(text) END)"
+        return convert(TranslatedExpression(sql: padded, type: .nvarchar(4000), isNullable: value.isNullable), to: target, style: nil, implicit: implicit)
     }
 
     /// `SQL_VARIANT_PROPERTY(expression, property)`.

@@ -137,6 +137,8 @@ extension Translator {
                 let sourceName = source.base.rawValue
                 result.sql =
                     "(sqlserver_catalog.convert_text((\(value.sql))::text, '\(sourceName)', '\(target.postgresCastType)', '\(target.base.rawValue)'))::\(target.postgresCastType)"
+                // Text to time(7)/datetime2(7): also the exact composite, for those that keep 100 ns.
+                result.seventhDigitSQL = target.seventhDigitValue(fromText: "(\(value.sql))::text")
             }
             return result
         }

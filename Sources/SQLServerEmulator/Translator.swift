@@ -696,7 +696,8 @@ struct Translator: Sendable {
         case .money(let text):
             return TranslatedExpression(sql: "\(text)::numeric(19,4)", type: SQLServerType(.money), isNullable: false)
         case .string(let value, let isUnicode):
-            let length = max(value.count, 1)
+            // N'…' is as long as its UTF-16 code units (a character outside the BMP takes two).
+            let length = max(isUnicode ? value.utf16.count : value.count, 1)
             let type = isUnicode ? SQLServerType.nvarchar(min(length, 4000)) : SQLServerType.varchar(min(length, 8000))
             return TranslatedExpression(sql: "\(PostgresLiteral.quote(value))::text", type: type, isNullable: false)
         case .binary(let hex):

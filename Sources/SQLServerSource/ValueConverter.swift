@@ -122,16 +122,67 @@ public enum ValueConverter {
         return .spatial(srid: srid32, wellKnownBinary: wkb)
     }
 
-    /// A `sql_variant` value from the value and its `SQL_VARIANT_PROPERTY` BaseType, Precision,
-    /// Scale and MaxLength.
-    public static func variant(value: TDSValue, baseType: TDSValue, precision: TDSValue, scale: TDSValue, maxLength: TDSValue) throws(SourceError) -> ColumnValue {
-        if value.isNull { return .null }
+    /// A `sql_variant` value from what ``ColumnProjection`` selects: the raw value (db-lib's
+    /// buffer for the base type, as `.bytes`, or an already decoded value), the text of a
+    /// `decimal`, `numeric` or character base type, and the `SQL_VARIANT_PROPERTY` BaseType,
+    /// Precision, Scale and MaxLength. Every base type arrives exactly: decimals at their scale,
+    /// floats bit for bit, 100 ns times, the offset of a `datetimeoffset`, binary and GUID bytes.
+    public static func variant(value: TDSValue, text: TDSValue = .null, baseType: TDSValue, precision: TDSValue, scale: TDSValue,
+                               maxLength: TDSValue) throws(SourceError) -> ColumnValue {
+        if value.isNull && text.isNull { return .null }
         guard case .string(let name) = baseType else {
             throw SourceError(.valueConversion, "a sql_variant value came without its base type")
         }
         let type = try SQLServerDataType.fromCatalog(typeName: name, maxLength: Int(maxLength.int64Value ?? 0),
                                                      precision: Int(precision.int64Value ?? 0), scale: Int(scale.int64Value ?? 0))
-        return .variant(type, try convert(value, to: type))
+        func unreadable(_ problem: String) -> SourceError {
+            SourceError(.valueConversion, "a sql_variant \(type) value \(problem)", context: ["type": type.description])
+        }
+        if case .string(let text) = text {
+            switch type.category {
+            case .characterString:
+                return .variant(type, .string(text))
+            case .exactNumeric:
+                guard let decimal = ExactDecimal(text), let fitted = decimal.rescaled(to: type.effectiveScale ?? 0) else {
+                    throw unreadable("'\(text.prefix(64))' is not an exact number at its scale")
+                }
+                return .variant(type, .decimal(fitted))
+            default:
+                throw unreadable("arrived as text")
+            }
+        }
+        guard case .bytes(let bytes) = value, let layout = variantLayout(of: type) else {
+            return .variant(type, try convert(value, to: type))
+        }
+        let decoded: TDSValue
+        do { decoded = try TDSValue(decoding: bytes, as: layout) } catch {
+            throw unreadable("cannot be decoded from its \(bytes.count) bytes: \(error.message)")
+        }
+        return .variant(type, try convert(decoded, to: type))
+    }
+
+    /// The db-lib type whose buffer layout a raw `sql_variant` of base type `type` has; nil when
+    /// the raw bytes are the value (`binary`, `varbinary`).
+    static func variantLayout(of type: SQLServerDataType) -> TDSDataType? {
+        switch type.name {
+        case .tinyint: .tinyInt
+        case .smallint: .smallInt
+        case .int: .int
+        case .bigint: .bigInt
+        case .bit: .bit
+        case .real: .real
+        case .float: .float
+        case .money: .money
+        case .smallmoney: .smallMoney
+        case .datetime: .dateTime
+        case .smalldatetime: .smallDateTime
+        case .date: .date
+        case .time: .time
+        case .datetime2: .dateTime2
+        case .datetimeoffset: .dateTimeOffset
+        case .uniqueidentifier: .uniqueIdentifier
+        default: nil
+        }
     }
 
     private static func date(_ d: TDSDate) throws(SourceError) -> SQLDate {

@@ -252,6 +252,9 @@ struct TDSWireType {
         case .uniqueIdentifier:
             guard bytes.count == 16 else { throw wrongSize() }
             return .uniqueIdentifier(TDSType.guidByteOrder.map { bytes[$0] })
+        case .variant:
+            // Never reached: reading TYPE_INFO already refuses sql_variant parameters.
+            throw TDSServerError(.unsupportedRequest, "sql_variant parameters are not supported")
         }
     }
 }

@@ -26,6 +26,7 @@ extension TDSType {
         case .text: 0x23
         case .nText: 0x63
         case .image: 0x22
+        case .variant: 0x62
         }
     }
 
@@ -100,6 +101,8 @@ extension TDSType {
             writer.append(collation.bytes)
         case .image:
             writer.uint32(0x7FFF_FFFF)
+        case .variant:
+            writer.uint32(Self.variantMaxLength)
         }
     }
 
@@ -108,6 +111,7 @@ extension TDSType {
         if isPLP { return 8 }
         switch self {
         case .char, .varChar, .nChar, .nVarChar, .binary, .varBinary: return 2
+        case .variant: return 4
         default: return 1
         }
     }
@@ -271,6 +275,8 @@ extension TDSType {
         case .image:
             guard case .bytes(let bytes) = value else { throw mismatch(value, "is not binary") }
             Self.writeTextPointerValue(bytes, into: &writer)
+        case .variant:
+            try writeVariant(value, into: &writer)
         }
     }
 
@@ -286,6 +292,7 @@ extension TDSType {
         }
         switch self {
         case .char, .varChar, .nChar, .nVarChar, .binary, .varBinary: writer.uint16(0xFFFF)
+        case .variant: writer.uint32(0)  // a zero total length is NULL
         default: writer.byte(0)  // BYTELEN 0, or a text pointer length of 0
         }
     }

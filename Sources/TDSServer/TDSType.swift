@@ -61,6 +61,9 @@ public enum TDSType: Hashable, Sendable {
     case nText(collation: TDSCollation = .sqlLatin1GeneralCP1CIAS)
     /// `image` (legacy large binary).
     case image
+    /// `sql_variant` (TDS `SSVARIANT`, at most 8016 bytes): each value carries its own base type;
+    /// the values are ``TDSWireValue/variant(baseType:value:)``.
+    case variant
 
     /// The T-SQL spelling, e.g. `decimal(38,4)`, `nvarchar(max)`.
     public var sqlName: String {
@@ -94,6 +97,7 @@ public enum TDSType: Hashable, Sendable {
         case .text: return "text"
         case .nText: return "ntext"
         case .image: return "image"
+        case .variant: return "sql_variant"
         }
     }
 

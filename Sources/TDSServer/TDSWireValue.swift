@@ -44,6 +44,9 @@ public enum TDSWireValue: Hashable, Sendable {
     case bytes([UInt8])
     /// A `uniqueidentifier`: the 16 bytes in display order (`6F9619FF-8B86-D011-…` is `6F 96 19 FF 8B 86 D0 11 …`).
     case uniqueIdentifier([UInt8])
+    /// A `sql_variant`: a non-NULL value of `baseType`, one of the types SQL Server lets a
+    /// `sql_variant` hold (the fixed and bounded types, not `(max)`, `text`, `xml` or another variant).
+    indirect case variant(baseType: TDSType, value: TDSWireValue)
 
     /// Whether this is SQL `NULL`.
     public var isNull: Bool {

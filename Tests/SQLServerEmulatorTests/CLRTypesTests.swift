@@ -65,12 +65,23 @@ import Testing
         }
     }
 
-    @Test func aVariantColumnSelectedRawIsItsValueText() async throws {
+    @Test func aVariantColumnSelectedRawIsItsValueWithItsBaseType() async throws {
         try await EmulatorTestDatabase.withSession { session, _, _ in
-            try await session.run("CREATE TABLE dbo.v (id int NOT NULL PRIMARY KEY, value sql_variant NULL); INSERT INTO dbo.v VALUES (1, 42); INSERT INTO dbo.v VALUES (2, N'x')")
-            let set = try await session.resultSets("SELECT value FROM dbo.v ORDER BY id")[0]
+            try await session.run("""
+                CREATE TABLE dbo.v (id int NOT NULL PRIMARY KEY, value sql_variant NULL);
+                INSERT INTO dbo.v VALUES (1, 42); INSERT INTO dbo.v VALUES (2, N'x'); INSERT INTO dbo.v VALUES (3, CAST(1.50 AS decimal(5,2)));
+                INSERT INTO dbo.v VALUES (4, CAST('23:59:59.9999999' AS time(7))); INSERT INTO dbo.v VALUES (5, CAST('ab' AS char(4)));
+                INSERT INTO dbo.v VALUES (6, NULL);
+                """)
+            let set = try await session.resultSets("SELECT value, CAST(value AS nvarchar(20)) FROM dbo.v ORDER BY id")[0]
             #expect(set.columns[0].type.base == .sqlVariant)
-            #expect(set.rows == [[.string("42")], [.string("x")]])
+            #expect(set.rows.map { $0[0] } == [
+                .variant(.int, .integer(42)), .variant(.nvarchar(1), .string("x")), .variant(.decimal(5, 2), .decimal("1.50")),
+                .variant(SQLServerType(.time, scale: 7), .time(SQLServerTime(hour: 23, minute: 59, second: 59, nanoseconds: 999_999_900))),
+                .variant(SQLServerType(.char, length: .bounded(4)), .string("ab")), .null,
+            ])
+            // CAST keeps the 100 ns digit and the char padding, as SQL Server prints them.
+            #expect(set.rows.map { $0[1] } == [.string("42"), .string("x"), .string("1.50"), .string("23:59:59.9999999"), .string("ab  "), .null])
         }
     }
 

@@ -116,6 +116,27 @@ import Testing
         #expect(try ValueConverter.variant(value: .decimal(TDSDecimal(unscaledValue: 1234, scale: 2, precision: 10)), baseType: .string("decimal"),
                                            precision: .int(10), scale: .int(2), maxLength: .int(9))
                 == .variant(try Self.type("decimal(10,2)"), .decimal(ExactDecimal("12.34")!)))
+        // As ColumnProjection selects them: decimal and character base types as text, the
+        // others as db-lib's buffer for the base type.
+        #expect(try ValueConverter.variant(value: .null, text: .string("-0.50"), baseType: .string("numeric"),
+                                           precision: .int(10), scale: .int(2), maxLength: .int(9))
+                == .variant(try Self.type("numeric(10,2)"), .decimal(ExactDecimal("-0.50")!)))
+        #expect(try ValueConverter.variant(value: .null, text: .string("ab  "), baseType: .string("nchar"),
+                                           precision: .int(0), scale: .int(0), maxLength: .int(8))
+                == .variant(try Self.type("nchar(4)"), .string("ab  ")))
+        #expect(try ValueConverter.variant(value: .bytes([0, 0, 0, 0, 0, 0, 0xF0, 0x7F]), baseType: .string("float"),
+                                           precision: .int(53), scale: .int(0), maxLength: .int(8))
+                == .variant(try Self.type("float"), .float(.infinity)))
+        #expect(try ValueConverter.variant(value: .bytes([0xFE, 0xFF]), baseType: .string("smallint"),
+                                           precision: .int(5), scale: .int(0), maxLength: .int(2))
+                == .variant(try Self.type("smallint"), .int(-2)))
+        // A decimal whose text has more digits than its scale is an error, not a rounding.
+        #expect(throws: SourceError.self) {
+            try ValueConverter.variant(value: .null, text: .string("1.234"), baseType: .string("decimal"), precision: .int(10), scale: .int(2), maxLength: .int(9))
+        }
+        #expect(throws: SourceError.self) {
+            try ValueConverter.variant(value: .bytes([1, 2, 3]), baseType: .string("int"), precision: .int(10), scale: .int(0), maxLength: .int(4))
+        }
     }
 
     @Test func valuesThatDoNotFitAreErrorsNamingTheType() throws {
@@ -145,8 +166,16 @@ import Testing
         #expect(projection.selectList[1] == "ct.[shape].AsBinaryZM()")
         #expect(projection.selectList[2] == "ct.[shape].STSrid")
         #expect(projection.selectList[3] == "CAST(ct.[node] AS nvarchar(4000))")
-        #expect(projection.width == 9)
-        let values = try projection.decode([.int(1), .bytes([1]), .int(4326), .string("/1/"), .int(5), .string("int"), .int(10), .int(0), .int(4)], from: 0)
+        let textual = "SQL_VARIANT_PROPERTY(ct.[any], 'BaseType') IN ('decimal', 'numeric', 'char', 'varchar', 'nchar', 'nvarchar')"
+        #expect(projection.selectList[4] == "CASE WHEN \(textual) THEN NULL ELSE ct.[any] END")
+        #expect(projection.selectList[5] == "CASE WHEN \(textual) THEN CAST(ct.[any] AS nvarchar(max)) END")
+        #expect(projection.selectList[6] == "SQL_VARIANT_PROPERTY(ct.[any], 'BaseType')")
+        #expect(projection.width == 10)
+        let values = try projection.decode([.int(1), .bytes([1]), .int(4326), .string("/1/"), .bytes([5, 0, 0, 0]), .null, .string("int"), .int(10), .int(0), .int(4)], from: 0)
         #expect(values == [.int(1), .spatial(srid: 4326, wellKnownBinary: [1]), .string("/1/"), .variant(try Self.type("int"), .int(5))])
+        let text = try projection.decode([.int(1), .null, .null, .null, .null, .string("12.30"), .string("decimal"), .int(10), .int(2), .int(9)], from: 0)
+        #expect(text[3] == .variant(try Self.type("decimal(10,2)"), .decimal(ExactDecimal("12.30")!)))
+        let null = try projection.decode([.int(1), .null, .null, .null, .null, .null, .null, .null, .null, .null], from: 0)
+        #expect(null[3] == .null)
     }
 }
