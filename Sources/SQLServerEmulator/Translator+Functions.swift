@@ -116,8 +116,9 @@ extension Translator {
             } else {
                 text = "(\(value.sql))::text"
             }
-            // CAST to a shorter string truncates silently in SQL Server (assignment is checked elsewhere).
-            if !implicit, let limit = target.characterLimit {
+            // CAST to a shorter string truncates silently in SQL Server (assignment is checked elsewhere);
+            // a number's text that always fits needs no cut.
+            if !implicit, let limit = target.characterLimit, (source.flatMap(Self.longestNumberText) ?? .max) > limit {
                 text = "left(\(text), \(limit))"
             }
             result.sql = text
@@ -177,6 +178,21 @@ extension Translator {
     }
 
     /// to_char patterns for CONVERT styles of dates and times (default: style 0 / 100).
+    /// The most characters a number of `type` takes as text (sign and decimal point included), or
+    /// `nil` for other types.
+    static func longestNumberText(_ type: SQLServerType) -> Int? {
+        switch type.base {
+        case .bit: 1
+        case .tinyint: 3
+        case .smallint: 6
+        case .int: 11
+        case .bigint: 20
+        // Digits, sign, point and the leading zero of a number below one.
+        case .decimal, .numeric: type.precision.map { $0 + 3 }
+        default: nil
+        }
+    }
+
     static func dateFormat(style: Int?, source: SQLServerType) -> String {
         switch style {
         case 23: return "YYYY-MM-DD"

@@ -400,8 +400,18 @@ struct Translator: Sendable {
                 return item
             }
             throw SQLServerError.invalidObjectName(call.name.description)
-        case .apply:
-            throw SQLServerError.notSupported("APPLY")
+        case .apply(let left, let isOuter, let right):
+            // The right side is evaluated per left row and may refer to the left's columns: a
+            // LATERAL item in PostgreSQL. OUTER APPLY keeps left rows the right side has no row for.
+            let leftSQL = try await tableSource(left, into: &sources, parent: parent, ctes: ctes, nullable: nullable)
+            let correlated = Scope(sources: sources, parent: parent)
+            let rightSQL = try await tableSource(right, into: &sources, parent: correlated, ctes: ctes, nullable: nullable || isOuter)
+            let lateral: String
+            switch right {
+            case .derived, .values, .function: lateral = "LATERAL " + rightSQL
+            default: lateral = rightSQL
+            }
+            return isOuter ? "(\(leftSQL) LEFT JOIN \(lateral) ON TRUE)" : "(\(leftSQL) CROSS JOIN \(lateral))"
         }
     }
 

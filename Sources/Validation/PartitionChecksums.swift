@@ -175,14 +175,14 @@ struct PartitionChecksums {
     }
 
     /// Cuts the partitions into at most `count` slices of whole, consecutive partitions (at least
-    /// two each), so that several scans per side can run at once, each on its own connections.
-    /// `[]` when the table is not cut: partitions by key hash (a slice would rescan the table), an
-    /// empty table, or too few partitions.
-    func slices(_ count: Int) -> [Slice] {
+    /// `partitionsPerSlice` each), so that several scans per side can run at once, each on its own
+    /// connections. `[]` when the table is not cut: partitions by key hash (a slice would rescan
+    /// the table), an empty table, or too few partitions.
+    func slices(_ count: Int, partitionsPerSlice: Int) -> [Slice] {
         guard count > 1, case .keyRanges(let width, let span?) = scheme else { return [] }
         let first = Int128(span.lowerBound / width)
         let total = Int128(span.upperBound / width) - first + 1
-        let sliceCount = min(Int128(count), total / 2)
+        let sliceCount = min(Int128(count), total / Int128(max(1, partitionsPerSlice)))
         guard sliceCount > 1 else { return [] }
         return (0..<sliceCount).map { index in
             let low = Int64(first + total * index / sliceCount)
@@ -193,10 +193,10 @@ struct PartitionChecksums {
     }
 
     /// Runs the scans of both sides at once and compares them partition by partition: one scan per
-    /// side on this comparison's own connections, or, cut into ``slices(_:)``, one more per pair of
+    /// side on this comparison's own connections, or, cut into ``slices(_:partitionsPerSlice:)``, one more per pair of
     /// `sliceConnections`.
-    func compare(sliceConnections: [(source: TDSConnection, target: PostgresConnection)] = []) async throws -> Outcome {
-        let slices = slices(sliceConnections.count + 1)
+    func compare(sliceConnections: [(source: TDSConnection, target: PostgresConnection)] = [], partitionsPerSlice: Int = 1) async throws -> Outcome {
+        let slices = slices(sliceConnections.count + 1, partitionsPerSlice: partitionsPerSlice)
         var readsInKeyOrder = false
         if ordered, case .keyRanges(_, _?) = scheme { readsInKeyOrder = try await targetIsStoredInKeyOrder() }
         var scans: [(source: TDSConnection, target: PostgresConnection, sourceSQL: String, targetSQL: String)] = []

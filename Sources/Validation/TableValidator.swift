@@ -39,16 +39,22 @@ public struct TableValidator: Sendable {
         /// partitions that differ (tables whose types have no server-side checksum form are
         /// always compared row by row); `false` reads every row.
         public var serverChecksums: Bool
+        /// The fewest partitions one checksum scan covers when spare workers cut a table into
+        /// several scans per side: a smaller table is scanned once, as the fixed cost of another
+        /// scan (a login, and on a server without a clustered key range a pass over the table)
+        /// outweighs what a few cores save on it.
+        public var partitionsPerScan: Int
 
         /// DMS's defaults: 10 000-row partitions, 10 000 failures kept, no recheck, LOBs compared;
         /// server-side partition checksums where the table's types allow.
-        public init(partitionSize: Int = 10_000, failureMaxCount: Int = 10_000, recheckDelay: Duration? = nil, skipLargeObjects: Bool = false, maximumPendingRows: Int = 2_000_000, serverChecksums: Bool = true) {
+        public init(partitionSize: Int = 10_000, failureMaxCount: Int = 10_000, recheckDelay: Duration? = nil, skipLargeObjects: Bool = false, maximumPendingRows: Int = 2_000_000, serverChecksums: Bool = true, partitionsPerScan: Int = 100) {
             self.partitionSize = max(1, partitionSize)
             self.failureMaxCount = max(0, failureMaxCount)
             self.recheckDelay = recheckDelay
             self.skipLargeObjects = skipLargeObjects
             self.maximumPendingRows = maximumPendingRows
             self.serverChecksums = serverChecksums
+            self.partitionsPerScan = max(1, partitionsPerScan)
         }
     }
 
@@ -178,7 +184,7 @@ public struct TableValidator: Sendable {
     /// Compares the partition checksums, in slices on extra connections when allowed.
     private func compareChecksums(_ partitions: PartitionChecksums) async throws -> PartitionChecksums.Outcome {
         guard let openConnections, scansPerSide > 1 else { return try await partitions.compare() }
-        let extra = max(0, partitions.slices(scansPerSide).count - 1)
+        let extra = max(0, partitions.slices(scansPerSide, partitionsPerSlice: settings.partitionsPerScan).count - 1)
         var opened: [(source: TDSConnection, target: PostgresConnection)] = []
         do {
             // Opened at once: the logins would otherwise add up before the first scan starts.
@@ -186,7 +192,7 @@ public struct TableValidator: Sendable {
                 for _ in 0..<extra { group.addTask { try await openConnections() } }
                 for try await connections in group { opened.append(connections) }
             }
-            let outcome = try await partitions.compare(sliceConnections: opened)
+            let outcome = try await partitions.compare(sliceConnections: opened, partitionsPerSlice: settings.partitionsPerScan)
             await Self.close(opened)
             return outcome
         } catch {

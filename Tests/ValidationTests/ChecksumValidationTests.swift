@@ -241,7 +241,7 @@ import Validation
             if targetAnalyzed { try await target.execute("ANALYZE \(schema).t") }
             let opened = Mutex(0)
             let validator = TableValidator(
-                source: source, target: target, settings: .init(partitionSize: 5_000), scansPerSide: scansPerSide,
+                source: source, target: target, settings: .init(partitionSize: 5_000, partitionsPerScan: 2), scansPerSide: scansPerSide,
                 openConnections: {
                     opened.withLock { $0 += 1 }
                     return try await openConnections()
