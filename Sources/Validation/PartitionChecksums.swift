@@ -317,22 +317,24 @@ struct PartitionChecksums {
         return totals
     }
 
-    /// `key` within `keys` in T-SQL (an open end, `Int64.min`/`max`, is left unbounded), or NULL when `orNull`.
-    static func sourceKeyCondition(_ key: String, _ keys: ClosedRange<Int64>, orNull: Bool) -> String {
+    /// `key` within `keys` (an open end, `Int64.min`/`max`, is left unbounded), or NULL when
+    /// `orNull`; `literal` writes a bound in the server's dialect.
+    static func keyCondition(_ key: String, _ keys: ClosedRange<Int64>, orNull: Bool, literal: (Int64) -> String) -> String {
         var bounds: [String] = []
-        if keys.lowerBound > .min { bounds.append("\(key) >= CAST(\(keys.lowerBound) AS bigint)") }
-        if keys.upperBound < .max { bounds.append("\(key) <= CAST(\(keys.upperBound) AS bigint)") }
+        if keys.lowerBound > .min { bounds.append("\(key) >= \(literal(keys.lowerBound))") }
+        if keys.upperBound < .max { bounds.append("\(key) <= \(literal(keys.upperBound))") }
         let range = bounds.isEmpty ? "\(key) IS NOT NULL" : bounds.joined(separator: " AND ")
         return orNull ? "(\(range) OR \(key) IS NULL)" : "(\(range))"
     }
 
-    /// `key` within `keys` in PostgreSQL, as ``sourceKeyCondition(_:_:orNull:)``.
+    /// ``keyCondition(_:_:orNull:literal:)`` in T-SQL.
+    static func sourceKeyCondition(_ key: String, _ keys: ClosedRange<Int64>, orNull: Bool) -> String {
+        keyCondition(key, keys, orNull: orNull) { "CAST(\($0) AS bigint)" }
+    }
+
+    /// ``keyCondition(_:_:orNull:literal:)`` in PostgreSQL.
     static func targetKeyCondition(_ key: String, _ keys: ClosedRange<Int64>, orNull: Bool) -> String {
-        var bounds: [String] = []
-        if keys.lowerBound > .min { bounds.append("\(key) >= \(keys.lowerBound)") }
-        if keys.upperBound < .max { bounds.append("\(key) <= \(keys.upperBound)") }
-        let range = bounds.isEmpty ? "\(key) IS NOT NULL" : bounds.joined(separator: " AND ")
-        return orNull ? "(\(range) OR \(key) IS NULL)" : "(\(range))"
+        keyCondition(key, keys, orNull: orNull) { String($0) }
     }
 
     /// Whether the target's rows lie on disk nearly in key order (`pg_stats.correlation` of the
