@@ -93,14 +93,7 @@ struct EmulatorBenchmark: AsyncParsableCommand {
 
     /// `rows` rows from cross joins of the digits, with a 40-character string.
     private func selectStatement() -> String {
-        var digits = 0
-        var power = 1
-        while power < rows { power *= 10; digits += 1 }
-        let aliases = (0..<digits).map { "d\($0)" }
-        let number = aliases.enumerated().map { index, alias in
-            "\(alias).d * \((0..<(digits - 1 - index)).reduce(1) { value, _ in value * 10 })"
-        }.joined(separator: " + ")
-        let from = aliases.map { "dbo.digits \($0)" }.joined(separator: " CROSS JOIN ")
+        let (number, from) = BenchmarkEmulator.digitCrossJoin(rows: rows)
         return "SELECT \(number) AS n, REPLICATE(N'y', 40) AS label FROM \(from)"
     }
 

@@ -136,14 +136,7 @@ struct SourceBenchmark: AsyncParsableCommand {
 
     /// `INSERT … SELECT` over a cross join of digit tables: the whole table in one statement inside the emulator.
     static func insertSelect(rows: Int) -> String {
-        var digits = 0
-        var power = 1
-        while power < rows { power *= 10; digits += 1 }
-        let aliases = (0..<digits).map { "d\($0)" }
-        let number = aliases.enumerated().map { index, alias in
-            "\(alias).d * \((0..<(digits - 1 - index)).reduce(1) { value, _ in value * 10 })"
-        }.joined(separator: " + ")
-        let from = aliases.map { "dbo.digits \($0)" }.joined(separator: " CROSS JOIN ")
+        let (number, from) = BenchmarkEmulator.digitCrossJoin(rows: rows)
         return """
             INSERT INTO dbo.orders (id, customer, amount, status, placed)
             SELECT \(number), REPLICATE(N'c', 40), 1234.56, 'shipped', '2026-11-27T10:00:00.123' FROM \(from)

@@ -186,35 +186,9 @@ extension JSONParser {
         return try ValueJSONCoder.decode(try parseValue(), as: type, flavor: .ferry)
     }
 
-    /// `ExactDecimal(_:)` over bytes, with the same grammar: optional sign, digits, optional point
-    /// and digits; at most 38 significant digits.
+    /// The decimal written in `bytes[range]` (``ExactDecimal/init(utf8:)``).
     static func decimal(_ bytes: [UInt8], _ range: Range<Int>) -> ExactDecimal? {
-        var i = range.lowerBound
-        var negative = false
-        if i < range.upperBound, bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: "+") {
-            negative = bytes[i] == UInt8(ascii: "-")
-            i += 1
-        }
-        var unscaled: Int128 = 0
-        var scale = 0, digits = 0, integerDigits = 0
-        var seenPoint = false
-        while i < range.upperBound {
-            let byte = bytes[i]
-            i += 1
-            if byte == UInt8(ascii: ".") {
-                guard !seenPoint else { return nil }
-                seenPoint = true
-                continue
-            }
-            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
-            if seenPoint { scale += 1 } else { integerDigits += 1 }
-            if unscaled == 0 && byte == UInt8(ascii: "0") && !seenPoint { continue }
-            digits += 1
-            guard digits <= 38 else { return nil }
-            unscaled = unscaled * 10 + Int128(byte - UInt8(ascii: "0"))
-        }
-        guard integerDigits > 0, !seenPoint || scale > 0 else { return nil }
-        return ExactDecimal(unscaled: negative ? -unscaled : unscaled, scale: scale)
+        ExactDecimal(utf8: bytes[range])
     }
 
     /// `YYYY-MM-DDTHH:MM:SS[.f…]` with 0–7 fraction digits; `nil` for any other form (which the

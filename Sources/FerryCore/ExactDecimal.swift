@@ -26,7 +26,13 @@ public struct ExactDecimal: Hashable, Sendable, CustomStringConvertible {
     /// Parses plain decimal text: `-12345.6789`, `0.5`, `42` (no exponent, no grouping). The scale
     /// is the number of digits written after the point.
     public init?(_ text: some StringProtocol) {
-        var utf8 = Substring(text).utf8[...]
+        self.init(utf8: Substring(text).utf8)
+    }
+
+    /// Parses plain decimal text given as UTF-8 bytes, with the grammar of ``init(_:)``: optional
+    /// sign, digits, optional point and digits; at most 38 significant digits.
+    public init?<Bytes: Collection<UInt8>>(utf8 bytes: Bytes) {
+        var utf8 = bytes[...]
         var negative = false
         if utf8.first == UInt8(ascii: "-") || utf8.first == UInt8(ascii: "+") {
             negative = utf8.first == UInt8(ascii: "-")

@@ -193,10 +193,11 @@ struct PartitionChecksums {
     }
 
     /// Runs the scans of both sides at once and compares them partition by partition: one scan per
-    /// side on this comparison's own connections, or, cut into ``slices(_:partitionsPerSlice:)``, one more per pair of
-    /// `sliceConnections`.
-    func compare(sliceConnections: [(source: TDSConnection, target: PostgresConnection)] = [], partitionsPerSlice: Int = 1) async throws -> Outcome {
-        let slices = slices(sliceConnections.count + 1, partitionsPerSlice: partitionsPerSlice)
+    /// side on this comparison's own connections, or one per slice of `slices` (from
+    /// ``slices(_:partitionsPerSlice:)``), the first on the own connections and each other on its
+    /// pair of `sliceConnections`.
+    func compare(slices: [Slice] = [], sliceConnections: [(source: TDSConnection, target: PostgresConnection)] = []) async throws -> Outcome {
+        precondition(slices.isEmpty || sliceConnections.count == slices.count - 1, "one pair of connections per slice beyond the first")
         var readsInKeyOrder = false
         if ordered, case .keyRanges(_, _?) = scheme { readsInKeyOrder = try await targetIsStoredInKeyOrder() }
         var scans: [(source: TDSConnection, target: PostgresConnection, sourceSQL: String, targetSQL: String)] = []

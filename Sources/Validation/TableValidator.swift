@@ -184,7 +184,8 @@ public struct TableValidator: Sendable {
     /// Compares the partition checksums, in slices on extra connections when allowed.
     private func compareChecksums(_ partitions: PartitionChecksums) async throws -> PartitionChecksums.Outcome {
         guard let openConnections, scansPerSide > 1 else { return try await partitions.compare() }
-        let extra = max(0, partitions.slices(scansPerSide, partitionsPerSlice: settings.partitionsPerScan).count - 1)
+        let slices = partitions.slices(scansPerSide, partitionsPerSlice: settings.partitionsPerScan)
+        let extra = max(0, slices.count - 1)
         var opened: [(source: TDSConnection, target: PostgresConnection)] = []
         do {
             // Opened at once: the logins would otherwise add up before the first scan starts.
@@ -192,7 +193,7 @@ public struct TableValidator: Sendable {
                 for _ in 0..<extra { group.addTask { try await openConnections() } }
                 for try await connections in group { opened.append(connections) }
             }
-            let outcome = try await partitions.compare(sliceConnections: opened, partitionsPerSlice: settings.partitionsPerScan)
+            let outcome = try await partitions.compare(slices: slices, sliceConnections: opened)
             await Self.close(opened)
             return outcome
         } catch {

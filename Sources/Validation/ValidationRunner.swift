@@ -28,9 +28,6 @@ public struct ValidationRunner: Sendable {
         let shared = SharedProgress()
         let tableWorkers = min(workers, tables.count)
         let scansPerSide = tableWorkers == 0 ? 1 : workers / tableWorkers
-        let source = source
-        let targetURL = targetURL
-        let logger = logger
         let openConnections: TableValidator.ConnectionOpener = {
             let sourceConnection = try await TDSConnection.connect(configuration: source, logger: logger)
             do {
