@@ -218,8 +218,6 @@ struct EndToEndTests {
             configuration: .init(host: "127.0.0.1", port: server.port, username: "ferry", password: "pw", queryTimeout: .seconds(1)),
             logger: Logger(label: "test")
         )
-        // db-lib's query timeout is process-wide; put it back for the other tests.
-        defer { _ = dbsettime(0) }
         let error = await #expect(throws: TDSError.self) { try await connection.execute("WAITFOR forever") }
         #expect(error?.code == .timedOut)
         #expect(error?.isRetriable == true)

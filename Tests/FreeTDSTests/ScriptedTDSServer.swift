@@ -42,12 +42,16 @@ final class ScriptedTDSServer: @unchecked Sendable {
     }
 
     /// Stops accepting clients; the serving thread exits when accept fails.
+    ///
+    /// Only the serving thread closes the listener: closing it here would free its descriptor number
+    /// while the thread may still be serving a client, and when that thread came back to `accept`
+    /// it would take the connections of whatever socket reused the number — the next test's server.
     func stop() {
         shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
     }
 
     private func serve() {
+        defer { close(listener) }
         while true {
             let client = accept(listener, nil, nil)
             guard client >= 0 else { return }
