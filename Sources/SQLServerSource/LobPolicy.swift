@@ -54,23 +54,8 @@ public struct LobPolicy: Hashable, Sendable {
             guard bytes.count > maxBytes else { return (value, false) }
             return (.bytes(Array(bytes.prefix(maxBytes))), true)
         case .string(let text):
-            let wide = type.name == .nvarchar || type.name == .ntext || type.name == .xml
-            if wide {
-                // Two bytes per UTF-16 code unit: at most maxBytes / 2 units, whole scalars only.
-                let units = maxBytes / 2
-                guard text.utf16.count > units else { return (value, false) }
-                var kept = String.UnicodeScalarView()
-                var used = 0
-                for scalar in text.unicodeScalars {
-                    let width = scalar.utf16.count
-                    guard used + width <= units else { break }
-                    kept.append(scalar)
-                    used += width
-                }
-                return (.string(String(kept)), true)
-            }
-            guard text.unicodeScalars.count > maxBytes else { return (value, false) }
-            return (.string(String(String.UnicodeScalarView(text.unicodeScalars.prefix(maxBytes)))), true)
+            guard let prefix = type.storedPrefix(of: text, maxBytes: maxBytes) else { return (value, false) }
+            return (.string(prefix), true)
         default:
             return (value, false)
         }

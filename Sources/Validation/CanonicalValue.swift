@@ -87,6 +87,28 @@ public enum CanonicalValue {
         }
     }
 
+    /// The canonical form of `column`'s value read from SQL Server, cut to the column's compared prefix.
+    static func source(_ value: TDSValue, column: ValidationTable.Column) throws(ValidationError) -> String? {
+        comparedPart(try source(value, type: column.type), column: column)
+    }
+
+    /// The canonical form of `column`'s value printed by PostgreSQL, cut to the column's compared prefix.
+    static func target(_ text: String?, column: ValidationTable.Column) throws(ValidationError) -> String? {
+        comparedPart(try target(text, type: column.type), column: column)
+    }
+
+    /// The part of a canonical value that is compared: all of it, or its first
+    /// `comparedPrefixBytes` bytes as SQL Server stores the value (binary values are lowercase hex
+    /// here, two digits a byte).
+    private static func comparedPart(_ canonical: String?, column: ValidationTable.Column) -> String? {
+        guard let canonical, let bytes = column.comparedPrefixBytes else { return canonical }
+        if column.type.category == .binaryString {
+            let digits = 2 * max(0, bytes)
+            return canonical.utf8.count > digits ? String(canonical.prefix(digits)) : canonical
+        }
+        return column.type.storedPrefix(of: canonical, maxBytes: bytes) ?? canonical
+    }
+
     /// Whether values of the type are compared: the types stored opaquely (`hierarchyid`,
     /// spatial, `sql_variant`) have no common text form on both sides.
     public static func isComparable(_ type: SQLServerDataType) -> Bool {

@@ -28,6 +28,10 @@ import Postgres
 /// | `char`, `nchar` | `RTRIM(c)`, as UTF-8 | `c::text` (PostgreSQL drops the padding) |
 /// | `varchar`, `nvarchar`, `text`, `ntext` | `c`, as UTF-8 | `c::text` |
 ///
+/// A column compared by its first bytes only (`ValidationPartialLobSize`) is cut first: `LEFT`
+/// of its characters (UTF-16 code units for the `n` types, so half as many as bytes), `SUBSTRING`
+/// of its bytes.
+///
 /// Strings become UTF-8 on SQL Server through a `_UTF8` collation (SQL Server 2019 and later), so
 /// `varchar` in any code page and `nvarchar` hash like PostgreSQL's UTF-8 text. `time`,
 /// `datetimeoffset`, `xml`, `hierarchyid`, the spatial types and `sql_variant` have no such text
@@ -68,7 +72,14 @@ enum ChecksumExpressions {
         let c = try TDSLiteral.identifier(column.sourceName)
         let type = column.type
         if isString(type) {
-            let value = type.name == .char || type.name == .nchar ? "RTRIM(\(c))" : c
+            var value = type.name == .char || type.name == .nchar ? "RTRIM(\(c))" : c
+            if let bytes = column.comparedPrefixBytes {
+                // LEFT counts UTF-16 code units of nvarchar; the rows of a partition that differs
+                // only by a surrogate pair cut at the limit are settled row by row, exactly.
+                value = type.storesUTF16
+                    ? "LEFT(CAST(\(c) AS nvarchar(max)), \(max(0, bytes) / 2))"
+                    : "LEFT(CAST(\(c) AS varchar(max)), \(max(0, bytes)))"
+            }
             let unicode = "CAST(\(value) AS nvarchar(max)) COLLATE \(utf8Collation)"
             return "CASE WHEN \(c) IS NULL THEN N'N' ELSE N'S' + CONVERT(nvarchar(20), DATALENGTH(CAST(\(unicode) AS varchar(max)))) + N':' + \(unicode) END"
         }
@@ -87,8 +98,12 @@ enum ChecksumExpressions {
             let digits = fractionDigits(type)
             text = "LEFT(CONVERT(nvarchar(27), \(c), 121), \(digits == 0 ? 19 : 20 + digits))"
         case .smalldatetime: text = "CONVERT(nvarchar(19), \(c), 120)"
-        case .binary, .varbinary, .rowversion: text = "CONVERT(nvarchar(max), \(c), 2)"
-        case .image: text = "CONVERT(nvarchar(max), CAST(\(c) AS varbinary(max)), 2)"
+        case .binary, .varbinary, .image, .rowversion:
+            if let bytes = column.comparedPrefixBytes {
+                text = "CONVERT(nvarchar(max), SUBSTRING(CAST(\(c) AS varbinary(max)), 1, \(max(0, bytes))), 2)"
+            } else {
+                text = type.name == .image ? "CONVERT(nvarchar(max), CAST(\(c) AS varbinary(max)), 2)" : "CONVERT(nvarchar(max), \(c), 2)"
+            }
         default: throw ValidationError(.unreadableValue, "\(type) has no server-side checksum form", context: ["column": column.sourceName])
         }
         return "CASE WHEN \(c) IS NULL THEN N'N' ELSE N'V' + \(text) + N';' END"
@@ -137,7 +152,11 @@ enum ChecksumExpressions {
         let c = "t." + PostgresIdentifier.quote(column.targetName)
         let type = column.type
         if isString(type) {
-            return "coalesce('S' || octet_length(\(c)::text) || ':' || \(c)::text, 'N')"
+            var value = "\(c)::text"
+            if let bytes = column.comparedPrefixBytes {
+                value = "left(\(value), \(type.storesUTF16 ? max(0, bytes) / 2 : max(0, bytes)))"
+            }
+            return "coalesce('S' || octet_length(\(value)) || ':' || \(value), 'N')"
         }
         let text: String
         switch type.name {
@@ -152,7 +171,8 @@ enum ChecksumExpressions {
                 ? "to_char(\(c), 'YYYY-MM-DD HH24:MI:SS')"
                 : "left(to_char(\(c), 'YYYY-MM-DD HH24:MI:SS.US'), \(20 + digits))"
         case .smalldatetime: text = "to_char(\(c), 'YYYY-MM-DD HH24:MI:SS')"
-        case .binary, .varbinary, .image, .rowversion: text = "upper(encode(\(c), 'hex'))"
+        case .binary, .varbinary, .image, .rowversion:
+            text = column.comparedPrefixBytes.map { "upper(encode(substring(\(c) from 1 for \(max(0, $0))), 'hex'))" } ?? "upper(encode(\(c), 'hex'))"
         default: text = "\(c)::text"
         }
         return "coalesce('V' || \(text) || ';', 'N')"

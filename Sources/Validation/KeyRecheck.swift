@@ -20,7 +20,7 @@ struct KeyRecheck: Sendable {
         }.joined(separator: " AND ")
         let sourceSQL = "SELECT \(sourceNames.joined(separator: ", ")) FROM \(try TDSLiteral.qualifiedIdentifier(table.source.schema, table.source.table)) WHERE \(sourceWhere)"
         let sourceRow = try await source.query(sourceSQL).first.map { row in
-            try columns.enumerated().map { index, column in try CanonicalValue.source(row[index], type: column.type) }
+            try columns.enumerated().map { index, column in try CanonicalValue.source(row[index], column: column) }
         }
 
         var parameters: [PostgresValue] = []
@@ -38,7 +38,7 @@ struct KeyRecheck: Sendable {
             return try connection.query(targetSQL, keyValues)
         }
         let targetRow = try rows.first.map { row in
-            try columns.enumerated().map { index, column in try CanonicalValue.target(try row.decode(String?.self, at: index), type: column.type) }
+            try columns.enumerated().map { index, column in try CanonicalValue.target(try row.decode(String?.self, at: index), column: column) }
         }
 
         switch (sourceRow, targetRow) {

@@ -40,7 +40,7 @@ struct PostgresTableReader: Sendable {
             var values: [String?] = []
             values.reserveCapacity(columns.count)
             for (index, column) in columns.enumerated() {
-                values.append(try CanonicalValue.target(try row.decode(String?.self, at: index), type: column.type))
+                values.append(try CanonicalValue.target(try row.decode(String?.self, at: index), column: column))
             }
             batch.append(values)
         }

@@ -32,7 +32,7 @@ final class SourceTableReader {
             var values: [String?] = []
             values.reserveCapacity(columns.count)
             for (index, column) in columns.enumerated() {
-                values.append(try CanonicalValue.source(row[index], type: column.type))
+                values.append(try CanonicalValue.source(row[index], column: column))
             }
             rows.append(values)
         }

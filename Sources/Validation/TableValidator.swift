@@ -33,6 +33,10 @@ public struct TableValidator: Sendable {
         public var recheckDelay: Duration?
         /// Leave `(max)`, `text`, `ntext`, `image` and `xml` columns out (`SkipLobColumns`).
         public var skipLargeObjects: Bool
+        /// Compare only the first this many bytes of each large-object value
+        /// (`ValidationPartialLobSize` × 1024; `nil`: whole values). Set it to `LobMaxSize` × 1024 to
+        /// validate a task in limited LOB mode, whose longer values the target holds cut to that size.
+        public var largeObjectPrefixBytes: Int?
         /// Give up on a table when more unmatched rows than this wait in the buffer.
         public var maximumPendingRows: Int
         /// Let each server compute per-partition counts and checksums, and read rows only for the
@@ -47,11 +51,12 @@ public struct TableValidator: Sendable {
 
         /// DMS's defaults: 10 000-row partitions, 10 000 failures kept, no recheck, LOBs compared;
         /// server-side partition checksums where the table's types allow.
-        public init(partitionSize: Int = 10_000, failureMaxCount: Int = 10_000, recheckDelay: Duration? = nil, skipLargeObjects: Bool = false, maximumPendingRows: Int = 2_000_000, serverChecksums: Bool = true, partitionsPerScan: Int = 100) {
+        public init(partitionSize: Int = 10_000, failureMaxCount: Int = 10_000, recheckDelay: Duration? = nil, skipLargeObjects: Bool = false, largeObjectPrefixBytes: Int? = nil, maximumPendingRows: Int = 2_000_000, serverChecksums: Bool = true, partitionsPerScan: Int = 100) {
             self.partitionSize = max(1, partitionSize)
             self.failureMaxCount = max(0, failureMaxCount)
             self.recheckDelay = recheckDelay
             self.skipLargeObjects = skipLargeObjects
+            self.largeObjectPrefixBytes = largeObjectPrefixBytes.map { max(0, $0) }
             self.maximumPendingRows = maximumPendingRows
             self.serverChecksums = serverChecksums
             self.partitionsPerScan = max(1, partitionsPerScan)
@@ -98,6 +103,8 @@ public struct TableValidator: Sendable {
             } else if settings.skipLargeObjects, column.type.isLargeObject {
                 skipped[column.sourceName] = "SkipLobColumns is set"
             } else {
+                var column = column
+                if column.type.isLargeObject, let bytes = settings.largeObjectPrefixBytes { column.comparedPrefixBytes = bytes }
                 compared.append(column)
             }
         }

@@ -14,12 +14,17 @@ public struct ValidationTable: Hashable, Sendable, CustomStringConvertible {
         public var targetName: String
         /// The source column's type.
         public var type: SQLServerDataType
+        /// Compare only the first this many bytes of each value, as SQL Server stores it
+        /// (`ValidationPartialLobSize`, for large objects): the cut of DMS's limited LOB mode,
+        /// ``FerryCore/SQLServerDataType/storedPrefix(of:maxBytes:)``. `nil`: whole values.
+        public var comparedPrefixBytes: Int?
 
         /// Makes a column pair.
-        public init(sourceName: String, targetName: String, type: SQLServerDataType) {
+        public init(sourceName: String, targetName: String, type: SQLServerDataType, comparedPrefixBytes: Int? = nil) {
             self.sourceName = sourceName
             self.targetName = targetName
             self.type = type
+            self.comparedPrefixBytes = comparedPrefixBytes
         }
     }
 

@@ -247,9 +247,7 @@ final class RunValidator: Sendable {
 
         let runner = ValidationRunner(
             source: configuration.source.connection, targetURL: target,
-            settings: .init(partitionSize: settings.partitionSize, failureMaxCount: max(1, settings.tableFailureMaxCount),
-                            recheckDelay: settings.validationQueryCdcDelaySeconds > 0 ? .seconds(settings.validationQueryCdcDelaySeconds) : nil,
-                            skipLargeObjects: settings.skipLobColumns),
+            settings: .init(settings, failureMaxCount: max(1, settings.tableFailureMaxCount)),
             workers: settings.threadCount, logger: logger)
         let results = try await runner.run(due)
         let after = try await self.statistics(connection)

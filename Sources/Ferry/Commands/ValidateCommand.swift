@@ -54,10 +54,7 @@ struct ValidateCommand: AsyncParsableCommand {
         let validation = settings.validation
         let runner = ValidationRunner(
             source: sourceURL.connection, targetURL: target,
-            settings: .init(
-                partitionSize: validation.partitionSize, failureMaxCount: validation.failureMaxCount,
-                recheckDelay: validation.validationQueryCdcDelaySeconds > 0 ? .seconds(validation.validationQueryCdcDelaySeconds) : nil,
-                skipLargeObjects: validation.skipLobColumns),
+            settings: .init(validation, failureMaxCount: validation.failureMaxCount),
             workers: validation.threadCount, logger: logger)
         let results = try await runner.run(plan.tables)
 

@@ -16,7 +16,7 @@ public struct ValidationSettings: Hashable, Sendable {
     public var validationOnly = false
     /// `ValidationQueryCdcDelaySeconds`: wait before re-checking a mismatched range while CDC runs.
     public var validationQueryCdcDelaySeconds = 0
-    /// `HandleCollationDiff`: compare text as the source's collation orders and equates it.
+    /// `HandleCollationDiff`: account for collation differences; Ferry always does (no comparison depends on a collation order).
     public var handleCollationDiff = false
     /// `RecordFailureDelayLimitInMinutes`: extra delay before a mismatch is reported as a failure.
     public var recordFailureDelayLimitInMinutes = 0
