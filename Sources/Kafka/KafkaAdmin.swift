@@ -133,7 +133,12 @@ public actor KafkaAdmin {
         let client = try openClient()
         var low: Int64 = -1
         var high: Int64 = -1
-        let code = rd_kafka_query_watermark_offsets(client.handle, partition.topic, partition.partition, &low, &high, Int32(clamping: timeout.milliseconds))
+        var code = rd_kafka_query_watermark_offsets(client.handle, partition.topic, partition.partition, &low, &high, Int32(clamping: timeout.milliseconds))
+        if code == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION, let count = try partitionCount(of: partition.topic, timeout: timeout), partition.partition < count {
+            // The client's cached metadata predates the topic (just created, here or elsewhere):
+            // the lookup above refreshed it.
+            code = rd_kafka_query_watermark_offsets(client.handle, partition.topic, partition.partition, &low, &high, Int32(clamping: timeout.milliseconds))
+        }
         guard code == RD_KAFKA_RESP_ERR_NO_ERROR else {
             throw KafkaError(code, "could not read the watermarks of \(partition)", context: ["topic": partition.topic, "partition": String(partition.partition)])
         }

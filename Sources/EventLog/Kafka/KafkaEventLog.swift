@@ -55,20 +55,30 @@ public final class KafkaEventLog: EventLog {
                 "retention.bytes": String(topic.retentionBytes ?? -1),
             ]
         )
+        // A topic made beforehand (by the platform team, or an earlier run) is only checked: no
+        // CreateTopics request, so Ferry needs no CREATE permission on topics that exist.
+        if let existing = try await partitionCount(of: topic.name) {
+            try Self.check(existing: existing, of: topic, context: context)
+            return
+        }
         let outcome = try await mappingKafkaErrors(context) { try await admin.createTopic(specification) }
         switch outcome {
         case .created:
             state.withLock { $0.partitionCounts[topic.name] = topic.partitions }
             logger.info("kafka topic created", metadata: ["topic": .string(topic.name), "partitions": .stringConvertible(topic.partitions)])
         case .alreadyExists:
-            let existing = try await partitionCount(of: topic.name)
-            guard existing == topic.partitions else {
-                throw EventLogError(
-                    .topicMismatch,
-                    "topic '\(topic.name)' exists with \(existing.map(String.init) ?? "unknown") partitions, not \(topic.partitions)",
-                    context: context
-                )
-            }
+            // Created by someone else since the lookup.
+            try Self.check(existing: try await partitionCount(of: topic.name), of: topic, context: context)
+        }
+    }
+
+    private static func check(existing: Int32?, of topic: TopicConfiguration, context: [String: String]) throws {
+        guard existing == topic.partitions else {
+            throw EventLogError(
+                .topicMismatch,
+                "topic '\(topic.name)' exists with \(existing.map(String.init) ?? "unknown") partitions, not \(topic.partitions)",
+                context: context
+            )
         }
     }
 
