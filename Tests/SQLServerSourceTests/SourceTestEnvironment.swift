@@ -31,6 +31,9 @@ struct SourceTestEnvironment {
     let database: String
     let log: any EventLog
     let admin: TDSConnection
+    /// The log as `--log` names it to a child process: the mock cluster's `kafka://` address
+    /// (`nil` for the embedded log, which a test opens at a path of its own).
+    var logURL: String? = nil
 
     /// Runs `body` with an emulator whose database `database` was created by `setup` (run as `sa`
     /// in that database after `CREATE DATABASE` and `sp_cdc_enable_db`), and a fresh log.
@@ -60,17 +63,19 @@ struct SourceTestEnvironment {
                     _ = try await admin.execute("EXEC sys.sp_cdc_enable_db")
                     _ = try await admin.execute(setup)
                     let log: any EventLog
+                    var logURL: String?
                     switch kind {
                     case .embedded:
                         log = try await EmbeddedEventLog(path: folder.appendingPathComponent("events.log").path, logger: logger)
                     case .kafka:
                         let mock = try KafkaMockCluster(brokerCount: 1, logger: logger)
                         cluster = mock
+                        logURL = "kafka://" + mock.bootstrapServers
                         log = try await KafkaEventLog(configuration: .init(bootstrapServers: mock.bootstrapServers, properties: [
                             "socket.timeout.ms": "5000", "reconnect.backoff.ms": "20", "reconnect.backoff.max.ms": "200", "retry.backoff.ms": "20",
                         ]), logger: logger)
                     }
-                    let environment = SourceTestEnvironment(port: server.port, database: database, log: log, admin: admin)
+                    let environment = SourceTestEnvironment(port: server.port, database: database, log: log, admin: admin, logURL: logURL)
                     do {
                         try await body(environment)
                     } catch {
