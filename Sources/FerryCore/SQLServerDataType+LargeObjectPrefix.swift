@@ -1,19 +1,13 @@
 extension SQLServerDataType {
-    /// Whether SQL Server stores the type's characters as UTF-16 (two bytes per code unit):
-    /// `nchar`, `nvarchar`, `ntext` and `xml`.
-    public var storesUTF16: Bool {
-        name == .nchar || name == .nvarchar || name == .ntext || name == .xml
-    }
-
     /// The first `maxBytes` bytes of a string value as SQL Server stores it, or `nil` when the whole
-    /// value fits: two bytes per UTF-16 code unit for the UTF-16 types (a surrogate pair is never
+    /// value fits: two bytes per UTF-16 code unit for the Unicode types (``isUnicode``) (a surrogate pair is never
     /// split, so the cut may keep one unit less), one byte per character otherwise.
     ///
     /// This is the one cut of DMS's limited LOB mode (`LobMaxSize`) and of partial LOB validation
     /// (`ValidationPartialLobSize`), so that a value the first produced compares equal under the second.
     public func storedPrefix(of text: String, maxBytes: Int) -> String? {
         let limit = max(0, maxBytes)
-        guard storesUTF16 else {
+        guard isUnicode else {
             guard text.unicodeScalars.count > limit else { return nil }
             return String(String.UnicodeScalarView(text.unicodeScalars.prefix(limit)))
         }

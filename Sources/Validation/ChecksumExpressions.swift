@@ -65,6 +65,12 @@ enum ChecksumExpressions {
         min(type.effectiveScale ?? 6, 6)
     }
 
+    /// The characters of a string column's compared prefix (UTF-16 code units for the Unicode
+    /// types, two bytes each), or `nil` when whole values are compared.
+    private static func prefixCharacters(_ column: ValidationTable.Column) -> Int? {
+        column.comparedPrefixBytes.map { column.type.isUnicode ? max(0, $0) / 2 : max(0, $0) }
+    }
+
     // MARK: SQL Server
 
     /// The `nvarchar` piece of one column (see the type's table), never NULL.
@@ -73,12 +79,10 @@ enum ChecksumExpressions {
         let type = column.type
         if isString(type) {
             var value = type.name == .char || type.name == .nchar ? "RTRIM(\(c))" : c
-            if let bytes = column.comparedPrefixBytes {
+            if let characters = prefixCharacters(column) {
                 // LEFT counts UTF-16 code units of nvarchar; the rows of a partition that differs
                 // only by a surrogate pair cut at the limit are settled row by row, exactly.
-                value = type.storesUTF16
-                    ? "LEFT(CAST(\(c) AS nvarchar(max)), \(max(0, bytes) / 2))"
-                    : "LEFT(CAST(\(c) AS varchar(max)), \(max(0, bytes)))"
+                value = "LEFT(CAST(\(c) AS \(type.isUnicode ? "nvarchar" : "varchar")(max)), \(characters))"
             }
             let unicode = "CAST(\(value) AS nvarchar(max)) COLLATE \(utf8Collation)"
             return "CASE WHEN \(c) IS NULL THEN N'N' ELSE N'S' + CONVERT(nvarchar(20), DATALENGTH(CAST(\(unicode) AS varchar(max)))) + N':' + \(unicode) END"
@@ -153,9 +157,7 @@ enum ChecksumExpressions {
         let type = column.type
         if isString(type) {
             var value = "\(c)::text"
-            if let bytes = column.comparedPrefixBytes {
-                value = "left(\(value), \(type.storesUTF16 ? max(0, bytes) / 2 : max(0, bytes)))"
-            }
+            if let characters = prefixCharacters(column) { value = "left(\(value), \(characters))" }
             return "coalesce('S' || octet_length(\(value)) || ':' || \(value), 'N')"
         }
         let text: String

@@ -45,6 +45,12 @@ public final class KafkaEventLog: EventLog {
         guard topic.partitions >= 1 else {
             throw EventLogError(.invalidConfiguration, "a topic needs at least one partition", context: context)
         }
+        // A topic made beforehand (by the platform team, or an earlier run) is only checked: no
+        // CreateTopics request, so Ferry needs no CREATE permission on topics that exist.
+        if let existing = try await partitionCount(of: topic.name) {
+            try Self.check(existing: existing, of: topic, context: context)
+            return
+        }
         let specification = KafkaTopicSpecification(
             name: topic.name,
             partitions: topic.partitions,
@@ -55,12 +61,6 @@ public final class KafkaEventLog: EventLog {
                 "retention.bytes": String(topic.retentionBytes ?? -1),
             ]
         )
-        // A topic made beforehand (by the platform team, or an earlier run) is only checked: no
-        // CreateTopics request, so Ferry needs no CREATE permission on topics that exist.
-        if let existing = try await partitionCount(of: topic.name) {
-            try Self.check(existing: existing, of: topic, context: context)
-            return
-        }
         let outcome = try await mappingKafkaErrors(context) { try await admin.createTopic(specification) }
         switch outcome {
         case .created:
